@@ -1,0 +1,1 @@
+"""The web panel and JSON API: aiohttp + Jinja2, server-rendered, no build step."""

@@ -1,0 +1,141 @@
+"""The web application factory: panel pages, static files and the health check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+from aiohttp_session import setup as setup_session
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from babel import negotiate_locale
+
+from admin_web.auth import ACTOR, SESSION_EMPLOYEE, auth_middleware, session_key
+from admin_web.keys import HEALTH, I18N, SETTINGS
+from admin_web.views import clients, health, session
+from core.config import SUPPORTED_LANGUAGES, Settings
+from core.errors import NotFound, OnaError, PermissionDenied
+from core.i18n import I18n, LANGUAGE_NAMES, _, format_datetime, ngettext
+from core.models import Employee
+from core.services.interactions import subject_label
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def _request_language(request: web.Request, default: str) -> str:
+    session_data = await get_session(request)
+    employee_id = session_data.get(SESSION_EMPLOYEE)
+    if employee_id:
+        employee = await Employee.get_or_none(id=employee_id)
+        if employee is not None:
+            return employee.language
+    preferred = [
+        part.split(";")[0].strip().replace("-", "_")
+        for part in request.headers.get("Accept-Language", "").split(",")
+        if part.strip()
+    ]
+    return negotiate_locale(preferred, SUPPORTED_LANGUAGES, sep="_") or default
+
+
+@web.middleware
+async def locale_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if not request.path.startswith("/admin"):
+        return await handler(request)
+    i18n = request.app[I18N]
+    language = await _request_language(request, request.app[SETTINGS].default_language)
+    with i18n.use_locale(language) as active:
+        request["language"] = active
+        return await handler(request)
+
+
+def _error_page(request: web.Request, status: int, message: str) -> web.StreamResponse:
+    return aiohttp_jinja2.render_template(
+        "error.html", request, {"status": status, "message": message}, status=status
+    )
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Domain errors and HTTP errors on panel pages become a translated page, never a trace."""
+    if not request.path.startswith("/admin"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status == 403:
+            return _error_page(request, 403, _("You are not allowed to open this page."))
+        if exc.status == 404:
+            return _error_page(request, 404, _("This page does not exist."))
+        raise
+    except NotFound:
+        return _error_page(request, 404, _("This page does not exist."))
+    except PermissionDenied:
+        return _error_page(request, 403, _("You are not allowed to open this page."))
+    except OnaError as exc:
+        return _error_page(request, 400, _(exc.msgid, **exc.params))
+    except Exception:
+        log.exception("Unhandled error on %s", request.path)
+        return _error_page(request, 500, _("Something went wrong on our side."))
+
+
+def _template_context(settings: Settings) -> Callable[[web.Request], Awaitable[dict[str, Any]]]:
+    async def processor(request: web.Request) -> dict[str, Any]:
+        return {
+            "actor": request.get(ACTOR),
+            "language": request.get("language", settings.default_language),
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    return processor
+
+
+def create_app(
+    settings: Settings,
+    i18n: I18n,
+    health_report: Callable[[], Awaitable[dict[str, Any]]],
+) -> web.Application:
+    app = web.Application(client_max_size=1024**2)
+    app[SETTINGS] = settings
+    app[I18N] = i18n
+    app[HEALTH] = health_report
+
+    storage = EncryptedCookieStorage(
+        session_key(settings.secret_key.get_secret_value()),
+        cookie_name="ona_session",
+        httponly=True,
+        secure=bool(settings.public_url and settings.public_url.startswith("https")),
+        samesite="Lax",
+        max_age=12 * 3600,
+    )
+    setup_session(app, storage)
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(default=True),
+        context_processors=[_template_context(settings), aiohttp_jinja2.request_processor],
+    )
+    env.globals.update(_=_, ngettext=ngettext, subject_label=subject_label)
+    env.filters["when"] = lambda moment: format_datetime(moment, settings.zone) if moment else ""
+    app.middlewares.extend([locale_middleware, error_middleware, auth_middleware])
+
+    app.router.add_get("/", lambda request: _redirect_home(request))
+    app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/admin/", session.home, name="home")
+    app.router.add_get("/admin/login", session.login_page, name="login")
+    app.router.add_post("/admin/login", session.login_submit)
+    app.router.add_post("/admin/logout", session.logout, name="logout")
+    app.router.add_get("/admin/clients", clients.clients_list, name="clients")
+    app.router.add_get(r"/admin/clients/{client_id}", clients.client_page, name="client")
+    app.router.add_static("/admin/static", HERE / "static", name="static")
+    return app
+
+
+async def _redirect_home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/admin/")

@@ -1,0 +1,15 @@
+"""Typed application keys: what the composition root hands to the web panel."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from core.config import Settings
+from core.i18n import I18n
+
+SETTINGS = web.AppKey("settings", Settings)
+I18N = web.AppKey("i18n", I18n)
+HEALTH = web.AppKey("health", Callable[[], Awaitable[dict[str, Any]]])

@@ -1,0 +1,1 @@
+"""Panel pages: parse the request, call one service, render a template."""

@@ -1,0 +1,1 @@
+"""The conversation engine: one aiogram Dispatcher serving Telegram, Viber and web chat."""

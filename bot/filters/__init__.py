@@ -1,0 +1,1 @@
+"""Audience filters, applied at router level."""

@@ -1,0 +1,22 @@
+"""Routers in the order they are tried: commands, STOP, staff, onboarding, client, fallback."""
+
+from aiogram import Router
+
+from bot.handlers.client import menu as client_menu
+from bot.handlers.common import errors, fallback, onboarding, settings, start, stop
+from bot.handlers.staff import menu as staff_menu
+
+
+def setup_routers() -> Router:
+    root = Router(name="ona")
+    root.include_routers(
+        errors.router,
+        start.router,
+        stop.router,
+        staff_menu.router,
+        onboarding.router,
+        settings.router,
+        client_menu.router,
+        fallback.router,
+    )
+    return root

@@ -1,0 +1,43 @@
+"""Last router: whatever nobody else understood gets a polite answer, never silence."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.handlers.common.flow import ask_consent
+from bot.keyboards.client import main_menu
+from bot.keyboards.staff import staff_menu
+from bot.replies import say
+from bot.states import Onboarding
+from core.i18n import _
+from core.services.access import Actor, ActorKind
+
+router = Router(name=__name__)
+
+
+@router.message(Onboarding.consent)
+async def on_unexpected_during_consent(message: Message, bot: Bot, state: FSMContext) -> None:
+    await say(bot, message, _("Please answer with one of the buttons."))
+    await ask_consent(bot, message, state)
+
+
+@router.message()
+async def on_anything_else(message: Message, bot: Bot, actor: Actor) -> None:
+    if actor.is_staff:
+        await say(bot, message, _("Sorry, I did not understand that."), reply_markup=staff_menu())
+    elif actor.kind is ActorKind.CLIENT:
+        await say(
+            bot,
+            message,
+            _("Sorry, I did not understand that. Please use the menu."),
+            reply_markup=main_menu(),
+        )
+    else:
+        await say(bot, message, _("Send /start to begin."))
+
+
+@router.callback_query()
+async def on_unknown_button(callback: CallbackQuery) -> None:
+    await callback.answer(_("This button is no longer available."), show_alert=True)

@@ -1,0 +1,1 @@
+"""Keyboards: callback payloads and builders of translated buttons."""

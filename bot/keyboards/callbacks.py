@@ -1,0 +1,48 @@
+"""Every button payload Ona sends. Short prefixes and ids keep them under 64 bytes."""
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class MenuItem(StrEnum):
+    QUOTE = "quote"
+    TRACK = "track"
+    ORDERS = "orders"
+    MANAGER = "manager"
+    SETTINGS = "settings"
+    HOME = "home"
+
+
+class StaffItem(StrEnum):
+    TODAY = "today"
+    CLIENTS = "clients"
+    LOG = "log"
+    PLAN = "plan"
+    REQUESTS = "requests"
+
+
+class SettingsAction(StrEnum):
+    LANGUAGE = "lang"
+    CONSENT_ON = "on"
+    CONSENT_OFF = "off"
+
+
+class LanguageCb(CallbackData, prefix="lg"):
+    code: str
+
+
+class ConsentCb(CallbackData, prefix="cs"):
+    granted: bool
+
+
+class MenuCb(CallbackData, prefix="mn"):
+    item: MenuItem
+
+
+class SettingsCb(CallbackData, prefix="st"):
+    action: SettingsAction
+
+
+class StaffCb(CallbackData, prefix="sf"):
+    item: StaffItem

@@ -1,0 +1,72 @@
+"""Keyboards a client sees. Labels are translated here, in the reader's locale."""
+
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.keyboards.callbacks import (
+    ConsentCb,
+    LanguageCb,
+    MenuCb,
+    MenuItem,
+    SettingsAction,
+    SettingsCb,
+)
+from core.i18n import LANGUAGE_NAMES, _
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, name in LANGUAGE_NAMES.items():
+        builder.button(text=name, callback_data=LanguageCb(code=code))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def phone_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_("Share my phone number"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def consent_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, I agree"), callback_data=ConsentCb(granted=True))
+    builder.button(text=_("No, thanks"), callback_data=ConsentCb(granted=False))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def main_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    labels = (
+        (MenuItem.QUOTE, _("Request a quote")),
+        (MenuItem.TRACK, _("Track a delivery")),
+        (MenuItem.ORDERS, _("My orders")),
+        (MenuItem.MANAGER, _("Talk to a manager")),
+        (MenuItem.SETTINGS, _("Settings")),
+    )
+    for item, label in labels:
+        builder.button(text=label, callback_data=MenuCb(item=item))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def settings_keyboard(consent_granted: bool) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Language"), callback_data=SettingsCb(action=SettingsAction.LANGUAGE))
+    if consent_granted:
+        toggle = _("Stop messages on this channel")
+        action = SettingsAction.CONSENT_OFF
+    else:
+        toggle = _("Allow messages on this channel")
+        action = SettingsAction.CONSENT_ON
+    builder.button(text=toggle, callback_data=SettingsCb(action=action))
+    builder.button(text=_("Back to menu"), callback_data=MenuCb(item=MenuItem.HOME))
+    builder.adjust(1)
+    return builder.as_markup()

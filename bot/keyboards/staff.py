@@ -1,0 +1,22 @@
+"""Keyboards staff see."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.keyboards.callbacks import StaffCb, StaffItem
+from core.i18n import _
+
+
+def staff_menu() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    labels = (
+        (StaffItem.TODAY, _("Today")),
+        (StaffItem.CLIENTS, _("Clients")),
+        (StaffItem.LOG, _("Log a contact")),
+        (StaffItem.PLAN, _("My plan")),
+        (StaffItem.REQUESTS, _("Requests")),
+    )
+    for item, label in labels:
+        builder.button(text=label, callback_data=StaffCb(item=item))
+    builder.adjust(2)
+    return builder.as_markup()

@@ -1,0 +1,1 @@
+"""Update middlewares: who is writing, and in which language to answer."""

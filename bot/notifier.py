@@ -1,0 +1,35 @@
+"""core.ports.Notifier for the messengers: the right Bot, in the recipient's language."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiogram.exceptions import TelegramAPIError
+
+from bot.channels.registry import ChannelRegistry
+from core.i18n import I18n, gettext
+from core.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+class BotNotifier:
+    def __init__(self, registry: ChannelRegistry, i18n: I18n) -> None:
+        self.registry = registry
+        self.i18n = i18n
+
+    async def notify(
+        self, channel: Channel, chat_id: int, language: str, message: str, **params: Any
+    ) -> bool:
+        bot = self.registry.bot(channel)
+        if bot is None:
+            return False
+        with self.i18n.use_locale(language):
+            text = gettext(message, **params)
+        try:
+            await bot.send_message(chat_id=chat_id, text=text)
+        except TelegramAPIError:
+            log.warning("Could not notify chat %s on %s", chat_id, channel, exc_info=True)
+            return False
+        return True

@@ -1,0 +1,9 @@
+"""Conversation states, one group per flow."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Onboarding(StatesGroup):
+    language = State()
+    phone = State()
+    consent = State()

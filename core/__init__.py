@@ -1,0 +1,1 @@
+"""Ona's core: domain models and services shared by the bot, the web panel and the scheduler."""

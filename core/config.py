@@ -1,0 +1,167 @@
+"""Settings: every knob Ona has, read once from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from enum import StrEnum
+from typing import Self
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SUPPORTED_LANGUAGES = ("en", "ru", "yo")
+
+_TELEGRAM_TOKEN = re.compile(r"^\d+:[\w-]+$")
+
+
+class TelegramMode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; main.py prints it as one line and exits with code 2."""
+
+
+class Settings(BaseSettings):
+    """The flat names of docs/architecture.md; secrets are SecretStr so they never reach logs."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite://data/ona.sqlite3"
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    public_url: str | None = None
+    secret_key: SecretStr = SecretStr("")
+    default_language: str = "en"
+    timezone: str = "Africa/Lagos"
+    currency: str = "NGN"
+    phone_region: str = "NG"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_mode: TelegramMode = TelegramMode.POLLING
+    telegram_webhook_secret: SecretStr | None = None
+
+    viber_auth_token: SecretStr | None = None
+    viber_api_url: str = "https://chatapi.viber.com/pa"
+    viber_bot_name: str = "Ona"
+
+    invite_ttl_hours: int = Field(24, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in {"sqlite", "postgres", "postgresql", "asyncpg", "psycopg"}:
+            raise ValueError("DATABASE_URL must start with sqlite:// or postgres://")
+        if scheme != "sqlite" and not urlsplit(value).hostname:
+            raise ValueError("DATABASE_URL has no host")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if urlsplit(value).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("REDIS_URL must start with redis://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("PUBLIC_URL must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("telegram_api_url", "viber_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError("must be an absolute http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("default_language")
+    @classmethod
+    def _check_language(cls, value: str) -> str:
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"TIMEZONE {value!r} is not a known IANA time zone") from exc
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _check_currency(cls, value: str) -> str:
+        value = value.upper()
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise ValueError("CURRENCY must be an ISO 4217 code such as NGN")
+        return value
+
+    @field_validator("phone_region")
+    @classmethod
+    def _check_region(cls, value: str) -> str:
+        try:
+            Locale.parse(f"und_{value.upper()}")
+        except (UnknownLocaleError, ValueError) as exc:
+            raise ValueError("PHONE_REGION must be a two-letter country code") from exc
+        return value.upper()
+
+    @field_validator("telegram_bot_token", "viber_auth_token", "telegram_webhook_secret")
+    @classmethod
+    def _empty_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return value
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Self:
+        token = self.telegram_bot_token
+        if token and not _TELEGRAM_TOKEN.match(token.get_secret_value()):
+            raise ValueError("TELEGRAM_BOT_TOKEN is not shaped like 123456:ABC…")
+        if token and self.telegram_mode is TelegramMode.WEBHOOK:
+            if not self.telegram_webhook_secret:
+                raise ValueError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET")
+            if not self.public_url:
+                raise ValueError("TELEGRAM_MODE=webhook needs PUBLIC_URL")
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.telegram_webhook_secret.get_secret_value()):
+                raise ValueError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -")
+        if len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("SECRET_KEY must be set to at least 32 characters (make run makes one)")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings once; turn pydantic's report into one line a person can act on."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]).upper()
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {message}" if where else message) from None

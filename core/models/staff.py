@@ -1,0 +1,49 @@
+"""The company's people: employees with one role each, and their one-time invites."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    DIRECTOR = "director"
+    HEAD_OF_SALES = "head_of_sales"
+    MANAGER = "manager"
+    DISPATCHER = "dispatcher"
+    ACCOUNTANT = "accountant"
+    MARKETER = "marketer"
+
+
+class Employee(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    role = fields.CharEnumField(Role, max_length=20)
+    login = fields.CharField(max_length=100, null=True, unique=True)
+    password_hash = fields.CharField(max_length=200, null=True)
+    language = fields.CharField(max_length=5, default="en")
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "employee"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffInvite(Model):
+    """A single-use code that links a messenger account to an Employee. Only its hash is kept."""
+
+    id = fields.IntField(primary_key=True)
+    code_hash = fields.CharField(max_length=64, unique=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "models.Employee", related_name="invites", on_delete=fields.CASCADE
+    )
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff_invite"

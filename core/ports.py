@@ -1,0 +1,38 @@
+"""Ports: what the core needs from the outside world, owned by the core, implemented at the edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Coroutine
+from typing import Any, Protocol
+
+from core.models import Channel
+
+
+class Clock(Protocol):
+    """Where "now" comes from, so jobs and tests can agree on it."""
+
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+class TaskSupervisor(Protocol):
+    """Runs detached work so that none of it is lost silently and shutdown can wait for it."""
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> None: ...
+
+
+class Notifier(Protocol):
+    """Reaches a person on a channel in their language; bot/notifier.py implements it.
+
+    `message` is a gettext message id, translated in the recipient's locale by the adapter.
+    Returns False when the channel is off or the person cannot be reached.
+    """
+
+    async def notify(
+        self, channel: Channel, chat_id: int, language: str, message: str, **params: Any
+    ) -> bool: ...

@@ -1,0 +1,105 @@
+"""Consent to receive messages, per channel, as an append-only log that can prove itself."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from core.errors import NotFound
+from core.i18n import current_i18n
+from core.models import Channel, ChannelIdentity, Consent, ConsentPurpose
+from core.services.interactions import Subject, log_interaction
+
+# Change the version whenever the wording below changes: old grants keep the text they saw.
+CONSENT_TEXT_VERSION = "2026-11-v1"
+CONSENT_TEXT = (
+    "May we send you messages on this channel about your quotes, orders and deliveries, "
+    "and occasional offers from us? You can withdraw at any time in Settings or by "
+    "sending STOP."
+)
+STOP_WORD = "STOP"
+
+
+def consent_text(language: str) -> str:
+    """The exact wording shown to the person and stored with their answer."""
+    return current_i18n().gettext(CONSENT_TEXT, language)
+
+
+def stop_words() -> set[str]:
+    """STOP in every language we speak, compared case-insensitively."""
+    return {word.casefold() for word in current_i18n().every_translation(STOP_WORD)}
+
+
+async def current_consent(
+    client_id: int, channel: Channel, purpose: ConsentPurpose = ConsentPurpose.MESSAGES
+) -> bool | None:
+    """The latest answer on this channel, or None if the question was never answered."""
+    latest = (
+        await Consent.filter(client_id=client_id, channel=channel, purpose=purpose)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return None if latest is None else latest.granted
+
+
+async def record_consent(
+    identity_id: int,
+    granted: bool,
+    evidence: str,
+    *,
+    recorded_by_id: int | None = None,
+) -> tuple[Consent | None, bool]:
+    """Record a grant or withdrawal made on the identity's channel.
+
+    Returns (the log entry, changed). An answer equal to the current state changes nothing
+    and writes nothing, so a repeated STOP or a double tap leaves one entry.
+    """
+    async with in_transaction() as conn:
+        identity = (
+            await ChannelIdentity.filter(id=identity_id)
+            .using_db(conn)
+            .select_for_update()
+            .get_or_none()
+        )
+        if identity is None or identity.client_id is None:
+            raise NotFound()
+        latest = (
+            await Consent.filter(client_id=identity.client_id, channel=identity.channel)
+            .using_db(conn)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if latest is not None and latest.granted == granted:
+            return latest, False
+        language = identity.language or "en"
+        entry = await Consent.create(
+            client_id=identity.client_id,
+            identity=identity,
+            channel=identity.channel,
+            granted=granted,
+            text_version=CONSENT_TEXT_VERSION,
+            text_shown=consent_text(language),
+            language=language,
+            evidence=evidence[:200],
+            recorded_by_id=recorded_by_id,
+            using_db=conn,
+        )
+        await log_interaction(
+            identity,
+            Subject.CONSENT_GRANTED if granted else Subject.CONSENT_WITHDRAWN,
+            evidence,
+            connection=conn,
+        )
+        return entry, True
+
+
+async def withdraw_for_channel_account(channel: Channel, external_id: str, evidence: str) -> bool:
+    """A platform told us the person left (Viber `unsubscribed`): withdraw, if there is a client."""
+    identity = await ChannelIdentity.get_or_none(channel=channel, external_id=external_id)
+    if identity is None:
+        return False
+    identity.subscribed = False
+    await identity.save(update_fields=["subscribed"])
+    if identity.client_id is None:
+        return False
+    _, changed = await record_consent(identity.id, False, evidence)
+    return changed

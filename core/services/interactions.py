@@ -1,0 +1,67 @@
+"""Writing to the client's dossier. Called inside the caller's transaction."""
+
+from __future__ import annotations
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from core.i18n import N_, gettext
+from core.models import Channel, ChannelIdentity, Interaction, InteractionKind
+
+MAX_SUMMARY = 2000
+
+
+class Subject:
+    """Stable keys for interaction subjects; the panel shows them translated."""
+
+    STARTED = "conversation.started"
+    LANGUAGE = "settings.language"
+    PHONE_SHARED = "onboarding.phone"
+    CLIENT_CREATED = "onboarding.client_created"
+    CLIENT_MATCHED = "onboarding.client_matched"
+    CONSENT_GRANTED = "consent.granted"
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    MENU = "menu.opened"
+    STAFF_LINKED = "staff.linked"
+
+
+SUBJECT_LABELS = {
+    Subject.STARTED: N_("Started a conversation"),
+    Subject.LANGUAGE: N_("Chose a language"),
+    Subject.PHONE_SHARED: N_("Shared a phone number"),
+    Subject.CLIENT_CREATED: N_("Registered as a new client"),
+    Subject.CLIENT_MATCHED: N_("Matched to an existing client"),
+    Subject.CONSENT_GRANTED: N_("Agreed to receive messages"),
+    Subject.CONSENT_WITHDRAWN: N_("Withdrew consent to messages"),
+    Subject.MENU: N_("Opened a menu item"),
+    Subject.STAFF_LINKED: N_("Linked a staff account"),
+}
+
+
+def subject_label(subject: str) -> str:
+    """The subject as a reader of the dossier sees it, in their language."""
+    label = SUBJECT_LABELS.get(subject)
+    return gettext(label) if label else subject
+
+
+async def log_interaction(
+    identity: ChannelIdentity,
+    subject: str,
+    summary: str = "",
+    *,
+    kind: InteractionKind = InteractionKind.MESSAGE,
+    connection: BaseDBAsyncClient | None = None,
+) -> Interaction:
+    """Append one dossier entry for what happened on `identity`'s channel.
+
+    Entries made before the person is known as a client are attached to the client when the
+    phone number links them (see onboarding.register_phone), so the dossier starts at /start.
+    """
+    return await Interaction.create(
+        client_id=identity.client_id,
+        identity=identity,
+        channel=Channel(identity.channel),
+        kind=kind,
+        subject=subject,
+        summary=summary[:MAX_SUMMARY],
+        using_db=connection,
+    )

@@ -1,0 +1,108 @@
+"""Staff onboarding: one-time invites that link a messenger account to an Employee."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from tortoise.transactions import in_transaction
+
+from core.errors import InvalidInput, InviteInvalid
+from core.i18n import N_
+from core.models import AuditLog, ChannelIdentity, Employee, Role, StaffInvite
+from core.ports import Clock
+from core.services.interactions import Subject, log_interaction
+
+MAX_NAME = 200
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    employee: Employee
+    code: str
+    expires_at: dt.datetime
+
+
+async def invite_staff(
+    name: str, role: Role, clock: Clock, ttl: dt.timedelta, *, invited_by: str = "cli"
+) -> Invite:
+    """Create the employee and a single-use code valid for `ttl`; only the code's hash is kept."""
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput("name", N_("Enter a name of 1 to 200 characters."))
+    code = secrets.token_urlsafe(18)
+    expires_at = clock.now() + ttl
+    async with in_transaction() as conn:
+        employee = await Employee.create(name=name, role=role, using_db=conn)
+        await StaffInvite.create(
+            code_hash=_hash(code), employee=employee, expires_at=expires_at, using_db=conn
+        )
+        await AuditLog.create(
+            actor_label=invited_by,
+            action="staff.invited",
+            object_type="employee",
+            object_id=str(employee.id),
+            details={"role": role.value},
+            using_db=conn,
+        )
+    return Invite(employee=employee, code=code, expires_at=expires_at)
+
+
+async def redeem_invite(code: str, identity_id: int, clock: Clock) -> Employee:
+    """Link the account to the invited employee. Each code works once, before it expires."""
+    if not code or len(code) > 64:
+        raise InviteInvalid()
+    now = clock.now()
+    async with in_transaction() as conn:
+        invite = await StaffInvite.get_or_none(code_hash=_hash(code)).using_db(conn)
+        if invite is None or invite.used_at is not None or invite.expires_at <= now:
+            raise InviteInvalid()
+        claimed = await (
+            StaffInvite.filter(id=invite.id, used_at=None).using_db(conn).update(used_at=now)
+        )
+        if claimed != 1:
+            raise InviteInvalid()
+        identity = await ChannelIdentity.get(id=identity_id).using_db(conn)
+        employee = await Employee.get(id=invite.employee_id).using_db(conn)
+        identity.employee_id = employee.id
+        await identity.save(update_fields=["employee_id"], using_db=conn)
+        if identity.language:
+            employee.language = identity.language
+            await employee.save(update_fields=["language"], using_db=conn)
+        await AuditLog.create(
+            employee=employee,
+            actor_label=employee.name,
+            action="staff.linked",
+            object_type="channel_identity",
+            object_id=str(identity.id),
+            details={"channel": identity.channel},
+            using_db=conn,
+        )
+        await log_interaction(identity, Subject.STAFF_LINKED, employee.name, connection=conn)
+    return employee
+
+
+async def purge_expired_invites(clock: Clock) -> int:
+    """Nightly: forget codes that can no longer be used. Idempotent."""
+    return await StaffInvite.filter(expires_at__lte=clock.now(), used_at=None).delete()
+
+
+def invite_links(
+    code: str, public_url: str | None, viber_bot_name: str | None, telegram_username: str | None
+) -> dict[str, str]:
+    """Where the invited person opens their code, per channel."""
+    links = {"any": f"/start {code}"}
+    if telegram_username:
+        links["telegram"] = f"https://t.me/{telegram_username}?start={code}"
+    if viber_bot_name:
+        links["viber"] = f"viber://pa?chatURI={quote(viber_bot_name)}&context={code}"
+    base = public_url or ""
+    links["webchat"] = f"{base}/chat?start={code}"
+    return links

@@ -1,0 +1,380 @@
+"""Ona's composition root and command line.
+
+Only this module constructs things: settings, database, Redis, the Dispatcher and its Bots,
+the web application, the scheduler, and the supervisor that owns all detached work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import signal
+import sys
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+from apscheduler.triggers.cron import CronTrigger
+from redis.asyncio import Redis
+from tortoise import connections
+
+from admin_web.app import create_app
+from bot.channels.registry import VIBER_BOT_TOKEN, WEBCHAT_BOT_TOKEN, ChannelRegistry
+from bot.channels.telegram import WEBHOOK_PATH as TELEGRAM_PATH
+from bot.channels.telegram import TelegramWebhook, build_telegram_bot
+from bot.channels.viber.inbound import WEBHOOK_PATH as VIBER_PATH
+from bot.channels.viber.inbound import ViberWebhook
+from bot.channels.viber.session import ViberSession
+from bot.channels.webchat import WebChat, WebChatHub, WebChatSession
+from bot.dedupe import Deduplicator, MemoryDeduplicator, RedisDeduplicator
+from bot.dispatcher import build_dispatcher
+from bot.notifier import BotNotifier
+from core.config import ConfigError, Settings, TelegramMode, load_settings
+from core.db import close_db, init_db, migrate
+from core.errors import OnaError
+from core.i18n import I18n
+from core.models import Channel, Role
+from core.ports import SystemClock
+from core.scheduling import LeaderLock, Scheduler
+from core.services import auth, demo, jobs, staff
+from core.supervisor import Supervisor
+
+log = logging.getLogger("ona")
+
+
+class ProcessRole(StrEnum):
+    ALL = "all"
+    WEB = "web"
+    WORKER = "worker"
+
+
+@dataclass
+class Runtime:
+    """Everything one `serve` process runs; tests start it on port 0 exactly as production does."""
+
+    settings: Settings
+    role: ProcessRole = ProcessRole.ALL
+    clock: Any = field(default_factory=SystemClock)
+    i18n: I18n = field(init=False)
+    supervisor: Supervisor = field(init=False)
+    registry: ChannelRegistry = field(init=False)
+    dispatcher: Dispatcher = field(init=False)
+    redis: Redis | None = field(init=False, default=None)
+    scheduler: Scheduler | None = field(init=False, default=None)
+    app: web.Application | None = field(init=False, default=None)
+    webchat_hub: WebChatHub = field(init=False)
+    notifier: BotNotifier = field(init=False)
+    port: int = field(init=False, default=0)
+    _runner: web.AppRunner | None = field(init=False, default=None)
+    _telegram_mode: str = field(init=False, default="off")
+
+    @property
+    def serves_web(self) -> bool:
+        return self.role in (ProcessRole.ALL, ProcessRole.WEB)
+
+    @property
+    def runs_jobs(self) -> bool:
+        return self.role in (ProcessRole.ALL, ProcessRole.WORKER)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.settings.host}:{self.port}"
+
+    async def start(self) -> None:
+        settings = self.settings
+        self.i18n = I18n(default_locale=settings.default_language)
+        self.i18n.activate()
+        self.redis = await _connect_redis(settings.redis_url)
+        await init_db(settings.database_url)
+        self.supervisor = Supervisor()
+        self.registry = ChannelRegistry()
+        self.dispatcher = build_dispatcher(
+            settings, self.i18n, self.registry, self.clock, self.redis
+        )
+        self.notifier = BotNotifier(self.registry, self.i18n)
+        dedupe: Deduplicator = (
+            RedisDeduplicator(self.redis) if self.redis else MemoryDeduplicator()
+        )
+        routes: list[web.AbstractRouteDef] = []
+        routes += await self._start_telegram(dedupe)
+        routes += await self._start_viber(dedupe)
+        self.webchat_hub = WebChatHub()
+        webchat_bot = Bot(token=WEBCHAT_BOT_TOKEN, session=WebChatSession(self.webchat_hub))
+        self.registry.add(Channel.WEBCHAT, webchat_bot)
+        webchat = WebChat(
+            self.dispatcher,
+            webchat_bot,
+            self.webchat_hub,
+            dedupe,
+            self.supervisor,
+            settings.public_url,
+            settings.default_language,
+        )
+        routes += webchat.routes()
+        if self.runs_jobs:
+            self._start_scheduler()
+        if self.serves_web:
+            self.app = create_app(settings, self.i18n, self.health)
+            self.app.add_routes(routes)
+            self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, settings.host, settings.port)
+            await site.start()
+            self.port = self._runner.addresses[0][1]
+            log.info("Ona is serving on %s (web chat at %s/chat)", self.base_url, self.base_url)
+
+    async def _start_telegram(self, dedupe: Deduplicator) -> list[web.AbstractRouteDef]:
+        settings = self.settings
+        if settings.telegram_bot_token is None:
+            log.info("Telegram is off: TELEGRAM_BOT_TOKEN is not set")
+            return []
+        bot = build_telegram_bot(
+            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url
+        )
+        self.registry.add(Channel.TELEGRAM, bot)
+        if settings.telegram_mode is TelegramMode.POLLING:
+            self._telegram_mode = "polling"
+            if self.runs_jobs:
+                self.supervisor.spawn(self._poll_telegram(bot), name="telegram-polling")
+            return []
+        self._telegram_mode = "webhook"
+        secret = settings.telegram_webhook_secret
+        assert secret is not None and settings.public_url is not None  # checked by Settings
+        webhook = TelegramWebhook(
+            self.dispatcher, bot, secret.get_secret_value(), dedupe, self.supervisor
+        )
+        if self.serves_web:
+            try:
+                await webhook.register(settings.public_url)
+            except Exception:
+                log.warning("Could not register the Telegram webhook; will keep serving it")
+        return [web.post(TELEGRAM_PATH, webhook.handle)]
+
+    async def _poll_telegram(self, bot: Bot) -> None:
+        await bot.delete_webhook(drop_pending_updates=False)
+        await self.dispatcher.start_polling(
+            bot, handle_signals=False, close_bot_session=False, polling_timeout=25
+        )
+
+    async def _start_viber(self, dedupe: Deduplicator) -> list[web.AbstractRouteDef]:
+        settings = self.settings
+        if settings.viber_auth_token is None:
+            log.info("Viber is off: VIBER_AUTH_TOKEN is not set")
+            return []
+        token = settings.viber_auth_token.get_secret_value()
+        session = ViberSession(settings.viber_api_url, token, settings.viber_bot_name)
+        bot = Bot(token=VIBER_BOT_TOKEN, session=session)
+        self.registry.add(Channel.VIBER, bot)
+        webhook = ViberWebhook(self.dispatcher, bot, token, dedupe, self.supervisor)
+        if self.serves_web and settings.public_url:
+            self.supervisor.spawn(
+                _viber_set_webhook(session, settings.public_url + VIBER_PATH),
+                name="viber-set-webhook",
+            )
+        return [web.post(VIBER_PATH, webhook.handle)]
+
+    def _start_scheduler(self) -> None:
+        self.scheduler = Scheduler(
+            self.supervisor, LeaderLock(self.redis), timezone=self.settings.zone
+        )
+        clock = self.clock
+        self.scheduler.add_job(
+            "purge-expired-invites",
+            lambda: jobs.purge_invites_job(clock),
+            CronTrigger(hour=3, minute=15, timezone=self.settings.zone),
+        )
+        self.scheduler.start()
+
+    async def health(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"status": "ok"}
+        try:
+            await connections.get("default").execute_query("SELECT 1")
+            report["database"] = "ok"
+        except Exception as exc:
+            report["database"] = f"error: {type(exc).__name__}"
+            report["status"] = "degraded"
+        if self.redis is None:
+            report["redis"] = "off"
+        else:
+            try:
+                await self.redis.ping()
+                report["redis"] = "ok"
+            except Exception as exc:
+                report["redis"] = f"error: {type(exc).__name__}"
+                report["status"] = "degraded"
+        report["scheduler"] = (
+            "off"
+            if self.scheduler is None
+            else ("leader" if self.scheduler.is_leader else "standby")
+        )
+        report["channels"] = {
+            "telegram": self._telegram_mode,
+            "viber": "on" if self.registry.bot(Channel.VIBER) else "off",
+            "webchat": "on",
+        }
+        return report
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        if self._telegram_mode == "polling" and self.dispatcher._running_lock.locked():
+            await self.dispatcher.stop_polling()
+        if self.webchat_hub is not None:
+            await self.webchat_hub.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        await self.supervisor.drain()
+        await self.registry.close()
+        await self.dispatcher.storage.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await close_db()
+
+
+async def _viber_set_webhook(session: ViberSession, url: str) -> None:
+    try:
+        await session.set_webhook(url)
+        log.info("Viber webhook set to %s", url)
+    except Exception:
+        log.warning("Could not set the Viber webhook to %s", url)
+
+
+async def _connect_redis(url: str | None) -> Redis | None:
+    if not url:
+        return None
+    redis = Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        await redis.ping()
+    except Exception as exc:
+        await redis.aclose()
+        raise ConfigError(f"REDIS_URL: cannot reach Redis ({type(exc).__name__})") from None
+    return redis
+
+
+async def serve(settings: Settings, role: ProcessRole) -> None:
+    runtime = Runtime(settings, role)
+    await runtime.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("Stopping…")
+        await runtime.stop()
+
+
+async def seed_demo(settings: Settings, if_empty: bool) -> None:
+    await init_db(settings.database_url)
+    try:
+        if if_empty and not await demo.database_is_empty():
+            return
+        await demo.seed_demo()
+        _employee, password = await auth.create_admin("Administrator", "admin")
+        print("Demo data loaded.")
+        print(f"Admin panel: http://{settings.host}:{settings.port}/admin/")
+        print(f"Sign in as: admin / {password}   (shown once; reset with create-admin)")
+    finally:
+        await close_db()
+
+
+async def create_admin(settings: Settings, login: str, name: str, password: str | None) -> None:
+    await init_db(settings.database_url)
+    try:
+        _employee, shown = await auth.create_admin(name, login, password)
+        print(f"Admin {login!r} is ready. Password: {shown}")
+    finally:
+        await close_db()
+
+
+async def invite_staff(settings: Settings, name: str, role: Role) -> None:
+    await init_db(settings.database_url)
+    try:
+        invite = await staff.invite_staff(
+            name, role, SystemClock(), dt.timedelta(hours=settings.invite_ttl_hours)
+        )
+        links = staff.invite_links(invite.code, settings.public_url, settings.viber_bot_name, None)
+        print(f"Invite for {invite.employee.name} ({role.value}), single use, expires "
+              f"{invite.expires_at:%Y-%m-%d %H:%M} UTC:")
+        print(f"  In Telegram, Viber or web chat send:  {links['any']}")
+        if settings.telegram_bot_token:
+            print(f"  Telegram deep link: https://t.me/<your_bot>?start={invite.code}")
+        print(f"  Viber:    {links['viber']}")
+        print(f"  Web chat: {links['webchat']}")
+    finally:
+        await close_db()
+
+
+def make_migrations(name: str | None) -> None:
+    from tortoise.cli.cli import main as tortoise_cli
+
+    argv = ["tortoise", "-c", "core.db.MAKEMIGRATIONS_CONFIG", "makemigrations"]
+    if name:
+        argv += ["--name", name]
+    sys.argv = argv
+    tortoise_cli()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Ona logistics CRM")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="run Ona")
+    serve_cmd.add_argument("--role", choices=[r.value for r in ProcessRole], default="all")
+    commands.add_parser("migrate", help="apply database migrations")
+    seed = commands.add_parser("seed-demo", help="load demo data and create the admin")
+    seed.add_argument("--if-empty", action="store_true", help="only on an empty database")
+    admin = commands.add_parser("create-admin", help="create or reset an admin account")
+    admin.add_argument("--login", default="admin")
+    admin.add_argument("--name", default="Administrator")
+    admin.add_argument("--password", default=None)
+    invite = commands.add_parser("invite-staff", help="print a one-time staff invite")
+    invite.add_argument("--name", required=True)
+    invite.add_argument("--role", choices=[r.value for r in Role], default=Role.MANAGER.value)
+    makem = commands.add_parser("makemigrations", help="write a migration for model changes")
+    makem.add_argument("--name", default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "makemigrations":
+        make_migrations(args.name)
+        return 0
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+        if args.command == "serve":
+            asyncio.run(serve(settings, ProcessRole(args.role)))
+        elif args.command == "migrate":
+            asyncio.run(migrate(settings.database_url))
+        elif args.command == "seed-demo":
+            asyncio.run(seed_demo(settings, args.if_empty))
+        elif args.command == "create-admin":
+            asyncio.run(create_admin(settings, args.login, args.name, args.password))
+        elif args.command == "invite-staff":
+            asyncio.run(invite_staff(settings, args.name, Role(args.role)))
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except OnaError as exc:
+        print(f"Error: {exc.msgid}", file=sys.stderr)
+        return 1
+    except (OSError, ConnectionError) as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
