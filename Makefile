@@ -40,6 +40,7 @@ i18n-extract: $(STAMP)
 
 i18n-update: i18n-extract
 	$(VENV)/bin/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(PY) tools/fill_source_catalog.py
 
 bench: $(STAMP)
 	$(PY) bench/webhook.py

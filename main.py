@@ -66,7 +66,8 @@ class Runtime:
     redis: Redis | None = field(init=False, default=None)
     scheduler: Scheduler | None = field(init=False, default=None)
     app: web.Application | None = field(init=False, default=None)
-    webchat_hub: WebChatHub = field(init=False)
+    webchat_hub: WebChatHub | None = field(init=False, default=None)
+    dedupe: Deduplicator = field(init=False)
     notifier: BotNotifier = field(init=False)
     port: int = field(init=False, default=0)
     _runner: web.AppRunner | None = field(init=False, default=None)
@@ -99,6 +100,7 @@ class Runtime:
         dedupe: Deduplicator = (
             RedisDeduplicator(self.redis) if self.redis else MemoryDeduplicator()
         )
+        self.dedupe = dedupe
         routes: list[web.AbstractRouteDef] = []
         routes += await self._start_telegram(dedupe)
         routes += await self._start_viber(dedupe)
@@ -139,7 +141,9 @@ class Runtime:
         if settings.telegram_mode is TelegramMode.POLLING:
             self._telegram_mode = "polling"
             if self.runs_jobs:
-                self.supervisor.spawn(self._poll_telegram(bot), name="telegram-polling")
+                self.supervisor.spawn(
+                    self._poll_telegram(bot), name="telegram-polling", long_running=True
+                )
             return []
         self._telegram_mode = "webhook"
         secret = settings.telegram_webhook_secret

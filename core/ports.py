@@ -23,7 +23,9 @@ class SystemClock:
 class TaskSupervisor(Protocol):
     """Runs detached work so that none of it is lost silently and shutdown can wait for it."""
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> None: ...
+    def spawn(
+        self, coro: Coroutine[Any, Any, Any], *, name: str, long_running: bool = False
+    ) -> None: ...
 
 
 class Notifier(Protocol):

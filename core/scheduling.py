@@ -92,7 +92,7 @@ class Scheduler:
 
     def start(self) -> None:
         self.aps.start(paused=True)
-        self.supervisor.spawn(self._lead(), name="scheduler-leadership")
+        self.supervisor.spawn(self._lead(), name="scheduler-leadership", long_running=True)
 
     async def _lead(self) -> None:
         while not self._stopping.is_set():

@@ -99,34 +99,49 @@ class SyntheticSession(BaseSession):
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
+        if isinstance(method, AnswerCallbackQuery) and method.text:
+            # No pop-up alerts on these channels: the alert arrives as a message instead.
+            chat_id = int(method.callback_query_id.split(":", 1)[0])
+            return await self._send(bot, method, chat_id, Outgoing(text=method.text), True)
         if isinstance(method, _ACKNOWLEDGED):
             return self._respond(bot, method, 200, {"ok": True, "result": True})
         if isinstance(method, SendMessage | EditMessageText):
             chat_id = int(method.chat_id) if method.chat_id is not None else 0
-            try:
-                await self.deliver(chat_id, outgoing_from(method.text, method.reply_markup))
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                raise TelegramNetworkError(method=method, message=repr(exc)) from exc
-            except DeliveryError as exc:
-                body: dict[str, Any] = {
-                    "ok": False,
-                    "error_code": exc.status,
-                    "description": exc.description,
-                }
-                if exc.retry_after is not None:
-                    body["parameters"] = {"retry_after": exc.retry_after}
-                return self._respond(bot, method, exc.status, body)
+            message = outgoing_from(method.text, method.reply_markup)
             result = {
                 "message_id": next(self._message_ids),
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private"},
                 "text": method.text,
             }
-            return self._respond(bot, method, 200, {"ok": True, "result": result})
+            return await self._send(bot, method, chat_id, message, result)
         description = f"{type(method).__name__} is not supported on this channel"
         return self._respond(
             bot, method, 400, {"ok": False, "error_code": 400, "description": description}
         )
+
+    async def _send(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        chat_id: int,
+        message: Outgoing,
+        result: Any,
+    ) -> TelegramType:
+        try:
+            await self.deliver(chat_id, message)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TelegramNetworkError(method=method, message=repr(exc)) from exc
+        except DeliveryError as exc:
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": exc.status,
+                "description": exc.description,
+            }
+            if exc.retry_after is not None:
+                body["parameters"] = {"retry_after": exc.retry_after}
+            return self._respond(bot, method, exc.status, body)
+        return self._respond(bot, method, 200, {"ok": True, "result": result})
 
     def _respond(
         self, bot: Bot, method: TelegramMethod[TelegramType], status: int, body: dict[str, Any]
@@ -189,7 +204,7 @@ class UpdateFactory:
         message = self._message(chat_id, name, text="")
         return self._update(
             callback_query={
-                "id": str(next(self._ids)),
+                "id": f"{chat_id}:{next(self._ids)}",
                 "from": self._user(chat_id, name),
                 "chat_instance": str(chat_id),
                 "message": message,

@@ -1,0 +1,44 @@
+"""A local Viber REST API: records every call and answers like Viber does."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+from aiohttp import web
+
+from tests.fakes.recorder import Recorder, start_server
+
+AUTH_TOKEN = "viber-test-auth-token-0123456789"
+
+
+class FakeViberAPI(Recorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+        self._tokens = itertools.count(5_000_000_000_000_000_000)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/{endpoint}", self._handle)
+        self._runner, self.url = await start_server(app)
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        endpoint = request.match_info["endpoint"]
+        if request.headers.get("X-Viber-Auth-Token") != AUTH_TOKEN:
+            return web.json_response({"status": 2, "status_message": "invalidAuthToken"})
+        body = await request.json()
+        await self.record(endpoint, body)
+        failure = self.take_failure(endpoint)
+        if failure is not None:
+            if failure.delay:
+                await asyncio.sleep(failure.delay)
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        return web.json_response(
+            {"status": 0, "status_message": "ok", "message_token": next(self._tokens)}
+        )
