@@ -1,5 +1,7 @@
 """Keyboards a client sees. Labels are translated here, in the reader's locale."""
 
+from functools import cache
+
 from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -15,9 +17,14 @@ from bot.keyboards.callbacks import (
     SettingsAction,
     SettingsCb,
 )
-from core.i18n import LANGUAGE_NAMES, _
+from core.i18n import LANGUAGE_NAMES, _, current_locale
 
 
+# Keyboards are built once per language and reused: building one packs every callback
+# through pydantic, which costs more than the rest of a typical handler.
+
+
+@cache
 def language_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code, name in LANGUAGE_NAMES.items():
@@ -27,6 +34,11 @@ def language_keyboard() -> InlineKeyboardMarkup:
 
 
 def phone_keyboard() -> ReplyKeyboardMarkup:
+    return _phone_keyboard(current_locale())
+
+
+@cache
+def _phone_keyboard(locale: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[[KeyboardButton(text=_("Share my phone number"), request_contact=True)]],
         resize_keyboard=True,
@@ -35,6 +47,11 @@ def phone_keyboard() -> ReplyKeyboardMarkup:
 
 
 def consent_keyboard() -> InlineKeyboardMarkup:
+    return _consent_keyboard(current_locale())
+
+
+@cache
+def _consent_keyboard(locale: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Yes, I agree"), callback_data=ConsentCb(granted=True))
     builder.button(text=_("No, thanks"), callback_data=ConsentCb(granted=False))
@@ -43,6 +60,11 @@ def consent_keyboard() -> InlineKeyboardMarkup:
 
 
 def main_menu() -> InlineKeyboardMarkup:
+    return _main_menu(current_locale())
+
+
+@cache
+def _main_menu(locale: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     labels = (
         (MenuItem.QUOTE, _("Request a quote")),
@@ -58,6 +80,11 @@ def main_menu() -> InlineKeyboardMarkup:
 
 
 def settings_keyboard(consent_granted: bool) -> InlineKeyboardMarkup:
+    return _settings_keyboard(current_locale(), consent_granted)
+
+
+@cache
+def _settings_keyboard(locale: str, consent_granted: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Language"), callback_data=SettingsCb(action=SettingsAction.LANGUAGE))
     if consent_granted:

@@ -1,13 +1,20 @@
 """Keyboards staff see."""
 
+from functools import cache
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.keyboards.callbacks import StaffCb, StaffItem
-from core.i18n import _
+from core.i18n import _, current_locale
 
 
 def staff_menu() -> InlineKeyboardMarkup:
+    return _staff_menu(current_locale())
+
+
+@cache
+def _staff_menu(locale: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     labels = (
         (StaffItem.TODAY, _("Today")),

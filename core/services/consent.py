@@ -5,18 +5,18 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from core.errors import NotFound
-from core.i18n import current_i18n
+from core.i18n import N_, current_i18n
 from core.models import Channel, ChannelIdentity, Consent, ConsentPurpose
 from core.services.interactions import Subject, log_interaction
 
 # Change the version whenever the wording below changes: old grants keep the text they saw.
 CONSENT_TEXT_VERSION = "2026-11-v1"
-CONSENT_TEXT = (
+CONSENT_TEXT = N_(
     "May we send you messages on this channel about your quotes, orders and deliveries, "
     "and occasional offers from us? You can withdraw at any time in Settings or by "
     "sending STOP."
 )
-STOP_WORD = "STOP"
+STOP_WORD = N_("STOP")
 
 
 def consent_text(language: str) -> str:

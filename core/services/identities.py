@@ -13,24 +13,26 @@ MAX_NAME = 200
 
 async def telegram_identity(user_id: int, display_name: str) -> ChannelIdentity:
     """Telegram's own ids are stable and unique, so they are both external id and chat id."""
-    identity = await ChannelIdentity.get_or_none(
-        channel=Channel.TELEGRAM, external_id=str(user_id)
-    ).prefetch_related("client", "employee")
+    identity = (
+        await ChannelIdentity.filter(channel=Channel.TELEGRAM, external_id=str(user_id))
+        .select_related("client", "employee")
+        .first()
+    )
     if identity is not None:
         return identity
     try:
-        async with in_transaction() as conn:
-            identity = await ChannelIdentity.create(
-                channel=Channel.TELEGRAM,
-                external_id=str(user_id),
-                chat_id=user_id,
-                display_name=display_name[:MAX_NAME],
-                using_db=conn,
-            )
-    except IntegrityError:
-        identity = await ChannelIdentity.get(channel=Channel.TELEGRAM, external_id=str(user_id))
-    await identity.fetch_related("client", "employee")
-    return identity
+        return await ChannelIdentity.create(
+            channel=Channel.TELEGRAM,
+            external_id=str(user_id),
+            chat_id=user_id,
+            display_name=display_name[:MAX_NAME],
+        )
+    except IntegrityError:  # the same person's parallel update created it first
+        return (
+            await ChannelIdentity.filter(channel=Channel.TELEGRAM, external_id=str(user_id))
+            .select_related("client", "employee")
+            .get()
+        )
 
 
 async def sequenced_identity(
@@ -56,14 +58,19 @@ async def sequenced_identity(
 
 
 async def identity_by_chat(channel: Channel, chat_id: int) -> ChannelIdentity | None:
-    return await ChannelIdentity.get_or_none(channel=channel, chat_id=chat_id).prefetch_related(
-        "client", "employee"
+    return (
+        await ChannelIdentity.filter(channel=channel, chat_id=chat_id)
+        .select_related("client", "employee")
+        .first()
     )
 
 
 def actor_for(identity: ChannelIdentity, default_language: str) -> Actor:
-    """Staff status wins: an employee who is also a client works from the staff menu."""
-    employee: Employee | None = identity.employee
+    """Staff status wins: an employee who is also a client works from the staff menu.
+
+    Related rows are read only when their id is set, so a brand-new account needs no query.
+    """
+    employee: Employee | None = identity.employee if identity.employee_id else None
     if employee is not None and employee.is_active:
         return Actor(
             kind=ActorKind.STAFF,
@@ -73,7 +80,7 @@ def actor_for(identity: ChannelIdentity, default_language: str) -> Actor:
             role=employee.role,
             name=employee.name,
         )
-    client = identity.client
+    client = identity.client if identity.client_id else None
     if client is not None:
         return Actor(
             kind=ActorKind.CLIENT,

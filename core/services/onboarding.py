@@ -13,8 +13,7 @@ from core.services.interactions import Subject, log_interaction
 from core.services.phones import normalize_phone
 
 
-async def note_start(identity_id: int) -> None:
-    identity = await ChannelIdentity.get(id=identity_id)
+async def note_start(identity: ChannelIdentity) -> None:
     await log_interaction(identity, Subject.STARTED, "/start")
 
 
@@ -90,6 +89,5 @@ async def _link_phone(identity_id: int, phone: str, verified: bool) -> tuple[Cli
         return client, created
 
 
-async def note_menu(identity_id: int, item: str) -> None:
-    identity = await ChannelIdentity.get(id=identity_id)
+async def note_menu(identity: ChannelIdentity, item: str) -> None:
     await log_interaction(identity, Subject.MENU, item)

@@ -27,7 +27,6 @@ class ViberSession(SyntheticSession):
         self.sender_name = sender_name
         self.request_timeout = aiohttp.ClientTimeout(total=timeout)
         self._http: aiohttp.ClientSession | None = None
-        self._receivers: dict[int, str] = {}
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:
@@ -39,12 +38,10 @@ class ViberSession(SyntheticSession):
             await self._http.close()
 
     async def _receiver(self, chat_id: int) -> str:
-        if chat_id not in self._receivers:
-            identity = await ChannelIdentity.get_or_none(channel=Channel.VIBER, chat_id=chat_id)
-            if identity is None:
-                raise DeliveryError(400, "Bad Request: chat not found")
-            self._receivers[chat_id] = identity.external_id
-        return self._receivers[chat_id]
+        identity = await ChannelIdentity.get_or_none(channel=Channel.VIBER, chat_id=chat_id)
+        if identity is None:
+            raise DeliveryError(400, "Bad Request: chat not found")
+        return identity.external_id
 
     async def call(self, endpoint: str, body: dict) -> dict:
         """POST to the Viber REST API; HTTP and Viber-level failures become DeliveryError."""

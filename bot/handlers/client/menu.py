@@ -29,7 +29,7 @@ async def on_home(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: A
 async def on_menu_item(
     callback: CallbackQuery, callback_data: MenuCb, bot: Bot, identity: ChannelIdentity
 ) -> None:
-    await onboarding.note_menu(identity.id, callback_data.item.value)
+    await onboarding.note_menu(identity, callback_data.item.value)
     await say(
         bot,
         callback,

@@ -51,7 +51,7 @@ async def on_start(
     identity: ChannelIdentity,
     actor: Actor,
 ) -> None:
-    await onboarding.note_start(identity.id)
+    await onboarding.note_start(identity)
     if actor.is_staff:
         await show_staff_menu(bot, message, state, actor)
         return
