@@ -303,8 +303,10 @@ async def invite_staff(settings: Settings, name: str, role: Role) -> None:
             name, role, SystemClock(), dt.timedelta(hours=settings.invite_ttl_hours)
         )
         links = staff.invite_links(invite.code, settings.public_url, settings.viber_bot_name, None)
-        print(f"Invite for {invite.employee.name} ({role.value}), single use, expires "
-              f"{invite.expires_at:%Y-%m-%d %H:%M} UTC:")
+        print(
+            f"Invite for {invite.employee.name} ({role.value}), single use, expires "
+            f"{invite.expires_at:%Y-%m-%d %H:%M} UTC:"
+        )
         print(f"  In Telegram, Viber or web chat send:  {links['any']}")
         if settings.telegram_bot_token:
             print(f"  Telegram deep link: https://t.me/<your_bot>?start={invite.code}")

@@ -20,7 +20,7 @@ from admin_web.keys import HEALTH, I18N, SETTINGS
 from admin_web.views import clients, health, session
 from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
-from core.i18n import I18n, LANGUAGE_NAMES, _, format_datetime, ngettext
+from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
 from core.models import Employee
 from core.services.interactions import subject_label
 

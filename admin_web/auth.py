@@ -80,9 +80,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         return await handler(request)
     session = await get_session(request)
     employee_id = session.get(SESSION_EMPLOYEE)
-    employee = (
-        await Employee.get_or_none(id=employee_id, is_active=True) if employee_id else None
-    )
+    employee = await Employee.get_or_none(id=employee_id, is_active=True) if employee_id else None
     if employee is None:
         login = request.app.router[LOGIN_ROUTE].url_for().with_query(next=request.path_qs)
         raise web.HTTPFound(login)

@@ -36,11 +36,11 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.config import load_settings  # noqa: E402
-from core.db import migrate  # noqa: E402
-from main import Runtime  # noqa: E402
-from tests.fakes.recorder import start_server  # noqa: E402
-from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI  # noqa: E402
+from core.config import load_settings
+from core.db import migrate
+from main import Runtime
+from tests.fakes.recorder import start_server
+from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 
 SECRET = "bench-secret"
 _ids = itertools.count(1)

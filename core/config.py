@@ -141,10 +141,14 @@ class Settings(BaseSettings):
                 raise ValueError("TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_SECRET")
             if not self.public_url:
                 raise ValueError("TELEGRAM_MODE=webhook needs PUBLIC_URL")
-            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", self.telegram_webhook_secret.get_secret_value()):
+            if not re.fullmatch(
+                r"[A-Za-z0-9_-]{1,256}", self.telegram_webhook_secret.get_secret_value()
+            ):
                 raise ValueError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -")
         if len(self.secret_key.get_secret_value()) < 32:
-            raise ValueError("SECRET_KEY must be set to at least 32 characters (make run makes one)")
+            raise ValueError(
+                "SECRET_KEY must be set to at least 32 characters (make run makes one)"
+            )
         return self
 
     @property

@@ -1,4 +1,4 @@
-"""Ports: what the core needs from the outside world, owned by the core, implemented at the edge."""
+"""Ports: what the core needs from outside, owned by the core and implemented at the edge."""
 
 from __future__ import annotations
 

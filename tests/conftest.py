@@ -115,9 +115,7 @@ async def runtime(tmp_path_factory, fake_telegram, fake_viber) -> AsyncIterator[
 async def _truncate() -> None:
     connection = connections.get("default")
     if is_postgres():
-        await connection.execute_script(
-            f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE;"
-        )
+        await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE;")
     else:
         for table in TABLES:
             await connection.execute_query(f"DELETE FROM {table}")  # noqa: S608
@@ -153,7 +151,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture
-async def chat_factory(runtime, http, fake_telegram, fake_viber) -> AsyncIterator[Callable[..., ChatClient]]:
+async def chat_factory(
+    runtime, http, fake_telegram, fake_viber
+) -> AsyncIterator[Callable[..., ChatClient]]:
     clients: list[WebChatClient] = []
 
     def make(channel: str) -> ChatClient:

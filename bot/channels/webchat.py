@@ -189,4 +189,3 @@ class WebChat:
         self.supervisor.spawn(
             self.dispatcher.feed_update(self.bot, update), name=f"webchat-{chat_id}"
         )
-

@@ -19,7 +19,6 @@ from bot.keyboards.callbacks import (
 )
 from core.i18n import LANGUAGE_NAMES, _, current_locale
 
-
 # Keyboards are built once per language and reused: building one packs every callback
 # through pydantic, which costs more than the rest of a typical handler.
 

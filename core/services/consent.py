@@ -93,7 +93,7 @@ async def record_consent(
 
 
 async def withdraw_for_channel_account(channel: Channel, external_id: str, evidence: str) -> bool:
-    """A platform told us the person left (Viber `unsubscribed`): withdraw, if there is a client."""
+    """The platform says the person left (Viber `unsubscribed`): withdraw for their client."""
     identity = await ChannelIdentity.get_or_none(channel=channel, external_id=external_id)
     if identity is None:
         return False

@@ -63,7 +63,9 @@ async def client_dossier(actor: Actor, client_id: int, limit: int = 200) -> Doss
         .limit(limit)
         .prefetch_related("employee")
     )
-    consents = await Consent.filter(client_id=client_id).order_by("-created_at", "-id").limit(limit)
+    consents = (
+        await Consent.filter(client_id=client_id).order_by("-created_at", "-id").limit(limit)
+    )
     identities = await ChannelIdentity.filter(client_id=client_id).order_by("id")
     state: dict[str, bool] = {}
     for entry in reversed(consents):

@@ -8,7 +8,7 @@ from tortoise.transactions import in_transaction
 from core.config import SUPPORTED_LANGUAGES
 from core.errors import InvalidInput, NotFound
 from core.i18n import LANGUAGE_NAMES, N_
-from core.models import Client, ChannelIdentity, Employee, Interaction
+from core.models import ChannelIdentity, Client, Employee, Interaction
 from core.services.interactions import Subject, log_interaction
 from core.services.phones import normalize_phone
 
@@ -30,10 +30,10 @@ async def choose_language(identity_id: int, language: str) -> str:
         if identity.client_id is not None:
             await Client.filter(id=identity.client_id).using_db(conn).update(language=language)
         if identity.employee_id is not None:
-            await Employee.filter(id=identity.employee_id).using_db(conn).update(
-                language=language
-            )
-        await log_interaction(identity, Subject.LANGUAGE, LANGUAGE_NAMES[language], connection=conn)
+            await Employee.filter(id=identity.employee_id).using_db(conn).update(language=language)
+        await log_interaction(
+            identity, Subject.LANGUAGE, LANGUAGE_NAMES[language], connection=conn
+        )
     return language
 
 
@@ -75,8 +75,10 @@ async def _link_phone(identity_id: int, phone: str, verified: bool) -> tuple[Cli
             await client.save(update_fields=["language"], using_db=conn)
         identity.client_id = client.id
         await identity.save(update_fields=["client_id"], using_db=conn)
-        await Interaction.filter(identity_id=identity.id, client_id=None).using_db(conn).update(
-            client_id=client.id
+        await (
+            Interaction.filter(identity_id=identity.id, client_id=None)
+            .using_db(conn)
+            .update(client_id=client.id)
         )
         how = "shared" if verified else "typed"
         await log_interaction(identity, Subject.PHONE_SHARED, f"{phone} ({how})", connection=conn)

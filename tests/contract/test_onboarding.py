@@ -23,8 +23,12 @@ async def onboard(chat, phone: str, language: str = "Русский") -> None:
     first = await chat.expect("Welcome to Ona")
     assert [label for label, _ in first.buttons] == ["English", "Русский", "Yorùbá"]
     await chat.press(language)
-    asked = await chat.expect(ru("Please share your phone number with the button below, or type it "
-                                 "with the country code, e.g. +234 803 123 4567."))
+    asked = await chat.expect(
+        ru(
+            "Please share your phone number with the button below, or type it "
+            "with the country code, e.g. +234 803 123 4567."
+        )
+    )
     assert asked.request_phone == ru("Share my phone number")
     await chat.share_phone(phone)
     await chat.expect(ru("Thank you! You are now registered with us."))
@@ -47,8 +51,12 @@ async def test_onboarding_is_the_same_on_every_channel(chat):
     await chat.press(ru("Request a quote"))
     await chat.expect(ru("This is coming soon. Thank you for your patience!"))
     await chat.send("стоп")
-    await chat.expect(ru("Done. You will not receive messages from us on this channel. "
-                         "You can allow them again in Settings."))
+    await chat.expect(
+        ru(
+            "Done. You will not receive messages from us on this channel. "
+            "You can allow them again in Settings."
+        )
+    )
 
     client = await Client.get(phone="+2348031112233")
     assert client.language == "ru"

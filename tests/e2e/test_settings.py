@@ -74,7 +74,11 @@ async def test_same_phone_on_two_channels_is_one_client(chat_factory):
 async def test_viber_unsubscribe_withdraws_consent(chat_factory, runtime):
     viber = chat_factory("viber")
     await onboard(viber, "+234 803 246 8024", language="English")
-    event = {"event": "unsubscribed", "timestamp": int(time.time() * 1000), "user_id": viber.user_id}
+    event = {
+        "event": "unsubscribed",
+        "timestamp": int(time.time() * 1000),
+        "user_id": viber.user_id,
+    }
     assert await viber.post_raw(json.dumps(event).encode()) == 200
     await runtime.supervisor.wait_idle()
     client = await Client.get(phone="+2348032468024")

@@ -48,9 +48,7 @@ class Recorder:
             self.calls.append(Call(method, params))
             self._changed.notify_all()
 
-    async def wait_for(
-        self, predicate: Callable[[list[Call]], Any], timeout: float = WAIT
-    ) -> Any:
+    async def wait_for(self, predicate: Callable[[list[Call]], Any], timeout: float = WAIT) -> Any:
         """Wait until predicate(calls) is truthy and return its value."""
         async with asyncio.timeout(timeout):
             async with self._changed:

@@ -1,4 +1,4 @@
-"""Inbound Viber: POST /webhook/viber → signature → viberbot parse → aiogram Update → Dispatcher."""
+"""Inbound Viber: POST /webhook/viber → signature → viberbot parse → aiogram Update."""
 
 from __future__ import annotations
 
@@ -65,9 +65,13 @@ class ViberWebhook:
         except Exception:  # viberbot raises bare Exception for unknown shapes
             return web.json_response({"status": "malformed"}, status=400)
         token = getattr(event, "message_token", None)
-        if isinstance(event, ViberMessageRequest | ViberConversationStartedRequest) and token:
-            if not await self.dedupe.first_time(f"viber:{token}"):
-                return web.json_response({"status": 0})
+        redelivered = (
+            isinstance(event, ViberMessageRequest | ViberConversationStartedRequest)
+            and token
+            and not await self.dedupe.first_time(f"viber:{token}")
+        )
+        if redelivered:
+            return web.json_response({"status": 0})
         self.supervisor.spawn(self._process(event), name=f"viber-{event.event_type}")
         return web.json_response({"status": 0})
 

@@ -75,8 +75,14 @@ class ViberSession(SyntheticSession):
             "set_webhook",
             {
                 "url": url,
-                "event_types": ["delivered", "seen", "failed", "subscribed", "unsubscribed",
-                                "conversation_started"],
+                "event_types": [
+                    "delivered",
+                    "seen",
+                    "failed",
+                    "subscribed",
+                    "unsubscribed",
+                    "conversation_started",
+                ],
                 "send_name": True,
                 "send_photo": False,
             },

@@ -50,4 +50,3 @@ async def on_unexpected_error(event: ErrorEvent, bot: Bot, actor: Actor | None =
         await _reply(event, bot, actor, UNEXPECTED)
     except Exception:
         log.warning("Could not tell the user about the error", exc_info=True)
-

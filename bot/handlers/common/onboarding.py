@@ -56,7 +56,7 @@ async def on_contact_shared(
     if contact.user_id is not None and contact.user_id != message.from_user.id:
         await say(bot, message, _("Please share your own phone number, not someone else's."))
         return
-    client, created = await onboarding.register_phone(
+    _client, created = await onboarding.register_phone(
         identity.id, contact.phone_number, settings.phone_region, verified=True
     )
     await thank_for_phone(bot, message, created)
