@@ -115,6 +115,8 @@ def create_app(
         max_age=12 * 3600,
     )
     setup_session(app, storage)
+    # Ours before Jinja's context processors, so templates see the signed-in actor.
+    app.middlewares.extend([locale_middleware, error_middleware, auth_middleware])
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -123,13 +125,13 @@ def create_app(
     )
     env.globals.update(_=_, ngettext=ngettext, subject_label=subject_label)
     env.filters["when"] = lambda moment: format_datetime(moment, settings.zone) if moment else ""
-    app.middlewares.extend([locale_middleware, error_middleware, auth_middleware])
 
     app.router.add_get("/", lambda request: _redirect_home(request))
     app.router.add_get("/healthz", health.healthz)
     app.router.add_get("/admin/", session.home, name="home")
-    app.router.add_get("/admin/login", session.login_page, name="login")
-    app.router.add_post("/admin/login", session.login_submit)
+    login = app.router.add_resource("/admin/login", name="login")
+    login.add_route("GET", session.login_page)
+    login.add_route("POST", session.login_submit)
     app.router.add_post("/admin/logout", session.logout, name="logout")
     app.router.add_get("/admin/clients", clients.clients_list, name="clients")
     app.router.add_get(r"/admin/clients/{client_id}", clients.client_page, name="client")
