@@ -147,7 +147,7 @@ class WebChat:
         if not allowed_origin(request, self.public_url):
             return web.Response(status=403, text="origin not allowed")
         visitor = request.query.get("visitor", "")
-        if not VISITOR_ID.match(visitor):
+        if not VISITOR_ID.fullmatch(visitor):
             return web.Response(status=400, text="visitor id required")
         identity = await sequenced_identity(Channel.WEBCHAT, visitor)
         chat_id = identity.chat_id

@@ -31,11 +31,34 @@ log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 WEBHOOK_PATH = "/webhook/viber"
-MAX_BODY = 256 * 1024
 
 
 def viber_signature(auth_token: str, body: bytes) -> str:
     return hmac.new(auth_token.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 128
+
+
+def _well_formed(event: object) -> bool:
+    """viberbot parses loosely; refuse what would fail later, before anything is stored."""
+    if isinstance(event, ViberMessageRequest):
+        if event.sender is None or not _is_id(event.sender.id):
+            return False
+        if isinstance(event.message, TextMessage):
+            return event.message.text is None or isinstance(event.message.text, str)
+        return True
+    if isinstance(event, ViberConversationStartedRequest | ViberSubscribedRequest):
+        context = getattr(event, "context", None)
+        return (
+            event.user is not None
+            and _is_id(event.user.id)
+            and (context is None or isinstance(context, str))
+        )
+    if isinstance(event, ViberUnsubscribedRequest):
+        return _is_id(event.user_id)
+    return True
 
 
 class ViberWebhook:
@@ -63,6 +86,8 @@ class ViberWebhook:
         try:
             event = create_request(json.loads(body))
         except Exception:  # viberbot raises bare Exception for unknown shapes
+            return web.json_response({"status": "malformed"}, status=400)
+        if not _well_formed(event):
             return web.json_response({"status": "malformed"}, status=400)
         token = getattr(event, "message_token", None)
         redelivered = (

@@ -56,8 +56,10 @@ async def on_contact_shared(
     if contact.user_id is not None and contact.user_id != message.from_user.id:
         await say(bot, message, _("Please share your own phone number, not someone else's."))
         return
+    # Only a card carrying the sender's own account id is the messenger vouching for it.
+    own = contact.user_id == message.from_user.id
     _client, created = await onboarding.register_phone(
-        identity.id, contact.phone_number, settings.phone_region, verified=True
+        identity.id, contact.phone_number, settings.phone_region, verified=own
     )
     await thank_for_phone(bot, message, created)
     await ask_consent(bot, message, state)
