@@ -15,13 +15,14 @@ from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from babel import negotiate_locale
 
-from admin_web.auth import ACTOR, SESSION_EMPLOYEE, auth_middleware, session_key
+from admin_web.auth import ACTOR, SESSION_EMPLOYEE, auth_middleware, csrf_token, session_key
 from admin_web.keys import HEALTH, I18N, SETTINGS
 from admin_web.views import clients, health, session
 from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
 from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
 from core.models import Employee
+from core.services.access import Permission
 from core.services.interactions import subject_label
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,6 @@ async def _request_language(request: web.Request, default: str) -> str:
 
 @web.middleware
 async def locale_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not request.path.startswith("/admin"):
-        return await handler(request)
     i18n = request.app[I18N]
     language = await _request_language(request, request.app[SETTINGS].default_language)
     with i18n.use_locale(language) as active:
@@ -64,8 +63,6 @@ def _error_page(request: web.Request, status: int, message: str) -> web.StreamRe
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Domain errors and HTTP errors on panel pages become a translated page, never a trace."""
-    if not request.path.startswith("/admin"):
-        return await handler(request)
     try:
         return await handler(request)
     except web.HTTPException as exc:
@@ -87,8 +84,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def _template_context(settings: Settings) -> Callable[[web.Request], Awaitable[dict[str, Any]]]:
     async def processor(request: web.Request) -> dict[str, Any]:
+        actor = request.get(ACTOR)
         return {
-            "actor": request.get(ACTOR),
+            "actor": actor,
+            "csrf": await csrf_token(request),
+            "can": lambda permission: bool(actor and actor.can(Permission(permission))),
             "language": request.get("language", settings.default_language),
             "language_names": LANGUAGE_NAMES,
         }
@@ -101,24 +101,40 @@ def create_app(
     i18n: I18n,
     health_report: Callable[[], Awaitable[dict[str, Any]]],
 ) -> web.Application:
+    """The root application: the panel mounted at /admin, plus the health check.
+
+    Channel webhooks and the web chat are added to the root by the composition root; they
+    sit outside the panel sub-application, so they pay for no session, template or role
+    middleware.
+    """
     app = web.Application(client_max_size=1024**2)
     app[SETTINGS] = settings
-    app[I18N] = i18n
     app[HEALTH] = health_report
+    app.router.add_get("/", _redirect_to_panel)
+    app.router.add_get("/admin", _redirect_to_panel)
+    app.router.add_get("/healthz", health.healthz)
+    app.add_subapp("/admin", create_panel(settings, i18n))
+    return app
 
+
+def create_panel(settings: Settings, i18n: I18n) -> web.Application:
+    panel = web.Application()
+    panel[SETTINGS] = settings
+    panel[I18N] = i18n
     storage = EncryptedCookieStorage(
         session_key(settings.secret_key.get_secret_value()),
         cookie_name="ona_session",
+        path="/admin",
         httponly=True,
         secure=bool(settings.public_url and settings.public_url.startswith("https")),
         samesite="Lax",
         max_age=12 * 3600,
     )
-    setup_session(app, storage)
+    setup_session(panel, storage)
     # Ours before Jinja's context processors, so templates see the signed-in actor.
-    app.middlewares.extend([locale_middleware, error_middleware, auth_middleware])
+    panel.middlewares.extend([locale_middleware, error_middleware, auth_middleware])
     env = aiohttp_jinja2.setup(
-        app,
+        panel,
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=jinja2.select_autoescape(default=True),
         context_processors=[_template_context(settings), aiohttp_jinja2.request_processor],
@@ -126,18 +142,16 @@ def create_app(
     env.globals.update(_=_, ngettext=ngettext, subject_label=subject_label)
     env.filters["when"] = lambda moment: format_datetime(moment, settings.zone) if moment else ""
 
-    app.router.add_get("/", lambda request: _redirect_home(request))
-    app.router.add_get("/healthz", health.healthz)
-    app.router.add_get("/admin/", session.home, name="home")
-    login = app.router.add_resource("/admin/login", name="login")
+    panel.router.add_get("/", session.home, name="home")
+    login = panel.router.add_resource("/login", name="login")
     login.add_route("GET", session.login_page)
     login.add_route("POST", session.login_submit)
-    app.router.add_post("/admin/logout", session.logout, name="logout")
-    app.router.add_get("/admin/clients", clients.clients_list, name="clients")
-    app.router.add_get(r"/admin/clients/{client_id}", clients.client_page, name="client")
-    app.router.add_static("/admin/static", HERE / "static", name="static")
-    return app
+    panel.router.add_post("/logout", session.logout, name="logout")
+    panel.router.add_get("/clients", clients.clients_list, name="clients")
+    panel.router.add_get(r"/clients/{client_id}", clients.client_page, name="client")
+    panel.router.add_static("/static", HERE / "static", name="static")
+    return panel
 
 
-async def _redirect_home(request: web.Request) -> web.StreamResponse:
+async def _redirect_to_panel(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/admin/")

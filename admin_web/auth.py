@@ -66,8 +66,6 @@ async def csrf_token(request: web.Request) -> str:
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if not request.path.startswith("/admin"):
-        return await handler(request)
     route = request.match_info.route.name
     if request.method == "POST":
         session = await get_session(request)

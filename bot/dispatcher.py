@@ -6,6 +6,16 @@ from aiogram import Dispatcher
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteWebhook,
+    EditMessageText,
+    GetMe,
+    GetUpdates,
+    SendMessage,
+    SetWebhook,
+)
+from aiogram.methods.base import Response
 from redis.asyncio import Redis
 
 from bot.channels.registry import ChannelRegistry
@@ -14,6 +24,22 @@ from bot.middlewares.identity import IdentityMiddleware
 from core.config import Settings
 from core.i18n import I18n
 from core.ports import Clock
+
+# aiogram parses every API answer as Response[T]. pydantic keeps such generic classes only in
+# a weak cache, so without a strong reference they are rebuilt (about 10 ms each) every few
+# calls under load. Holding the ones our conversations use keeps them built once.
+_PINNED_RESPONSES = tuple(
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in (
+        SendMessage,
+        EditMessageText,
+        AnswerCallbackQuery,
+        GetMe,
+        GetUpdates,
+        SetWebhook,
+        DeleteWebhook,
+    )
+)
 
 
 def build_storage(redis: Redis | None) -> tuple[BaseStorage, BaseEventIsolation]:

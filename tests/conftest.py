@@ -108,6 +108,15 @@ async def runtime(tmp_path_factory, fake_telegram, fake_viber) -> AsyncIterator[
     await migrate(settings.database_url)
     ona = Runtime(settings)
     await ona.start()
+    # What Ona told the platforms at start-up, before the first test empties the logs.
+    ona.startup_calls = {  # type: ignore[attr-defined]
+        "telegram": await fake_telegram.wait_for(
+            lambda calls: [c for c in calls if c.method == "setWebhook"]
+        ),
+        "viber": await fake_viber.wait_for(
+            lambda calls: [c for c in calls if c.method == "set_webhook"]
+        ),
+    }
     yield ona
     await ona.stop()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-from admin_web.auth import csrf_token, sign_in, sign_out
+from admin_web.auth import ACTOR, csrf_token, sign_in, sign_out
 from core.i18n import _
+from core.services.access import Permission
 from core.services.auth import authenticate
 
 
@@ -50,4 +51,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def home(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPFound(request.app.router["clients"].url_for())
+    """Each role lands on the first page it may use."""
+    if request[ACTOR].can(Permission.VIEW_CLIENTS):
+        raise web.HTTPFound(request.app.router["clients"].url_for())
+    return aiohttp_jinja2.render_template("home.html", request, {})

@@ -13,13 +13,11 @@ MAX_NAME = 200
 
 async def telegram_identity(user_id: int, display_name: str) -> ChannelIdentity:
     """Telegram's own ids are stable and unique, so they are both external id and chat id."""
-    identity = (
-        await ChannelIdentity.filter(channel=Channel.TELEGRAM, external_id=str(user_id))
-        .select_related("client", "employee")
-        .first()
+    identity = await ChannelIdentity.get_or_none(
+        channel=Channel.TELEGRAM, external_id=str(user_id)
     )
     if identity is not None:
-        return identity
+        return await _with_people(identity)
     try:
         return await ChannelIdentity.create(
             channel=Channel.TELEGRAM,
@@ -28,11 +26,19 @@ async def telegram_identity(user_id: int, display_name: str) -> ChannelIdentity:
             display_name=display_name[:MAX_NAME],
         )
     except IntegrityError:  # the same person's parallel update created it first
-        return (
-            await ChannelIdentity.filter(channel=Channel.TELEGRAM, external_id=str(user_id))
-            .select_related("client", "employee")
-            .get()
-        )
+        identity = await ChannelIdentity.get(channel=Channel.TELEGRAM, external_id=str(user_id))
+        return await _with_people(identity)
+
+
+async def _with_people(identity: ChannelIdentity) -> ChannelIdentity:
+    """Load the client and employee behind the account, skipping the query when there is none.
+
+    Cheaper than a select_related join for the common case of a person not yet registered.
+    """
+    related = [name for name in ("client", "employee") if getattr(identity, f"{name}_id")]
+    if related:
+        await identity.fetch_related(*related)
+    return identity
 
 
 async def sequenced_identity(
@@ -58,11 +64,8 @@ async def sequenced_identity(
 
 
 async def identity_by_chat(channel: Channel, chat_id: int) -> ChannelIdentity | None:
-    return (
-        await ChannelIdentity.filter(channel=channel, chat_id=chat_id)
-        .select_related("client", "employee")
-        .first()
-    )
+    identity = await ChannelIdentity.get_or_none(channel=channel, chat_id=chat_id)
+    return None if identity is None else await _with_people(identity)
 
 
 def actor_for(identity: ChannelIdentity, default_language: str) -> Actor:

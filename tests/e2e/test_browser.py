@@ -5,20 +5,14 @@ Uses Debian's Chromium (never a downloaded one); the whole module is skipped wit
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import re
-import secrets
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from admin_web.auth import SESSION_CSRF, SESSION_EMPLOYEE, session_key
 from core.models import Client, Consent, Employee, Role
 from core.services.auth import create_admin, hash_password
 from core.services.consent import CONSENT_TEXT
@@ -108,22 +102,16 @@ async def sign_in_with_form(page: Page, base_url: str, login: str, password: str
 
 
 async def open_session(context: BrowserContext, runtime, employee: Employee) -> str:
-    """Sign `employee` in by handing the browser the session cookie the panel would issue.
-
-    The cookie is built exactly as EncryptedCookieStorage builds it (Fernet over JSON, key
-    derived from SECRET_KEY), so the pages behind sign-in can be tested on their own; the
-    sign-in form itself is covered by test_panel_sign_in_with_the_form. Returns the session's
-    CSRF token.
-    """
-    key = session_key(runtime.settings.secret_key.get_secret_value())
-    csrf = secrets.token_urlsafe(32)
-    data = {
-        "created": int(time.time()),
-        "session": {SESSION_EMPLOYEE: employee.id, SESSION_CSRF: csrf},
-    }
-    value = Fernet(base64.urlsafe_b64encode(key)).encrypt(json.dumps(data).encode()).decode()
-    await context.add_cookies([{"name": "ona_session", "value": value, "url": runtime.base_url}])
-    return csrf
+    """Sign `employee` in through the real form in this browser context; return the CSRF token."""
+    page = await context.new_page()
+    await page.goto(f"{runtime.base_url}/admin/login")
+    await page.get_by_label("Login").fill(employee.login)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    csrf = await page.locator("input[name=_csrf]").first.get_attribute("value")
+    await page.close()
+    return csrf or ""
 
 
 async def make_staff(name: str, login: str, role: Role) -> Employee:
