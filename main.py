@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import logging
 import signal
 import sys
@@ -128,6 +129,9 @@ class Runtime:
             await site.start()
             self.port = self._runner.addresses[0][1]
             log.info("Ona is serving on %s (web chat at %s/chat)", self.base_url, self.base_url)
+        # Everything built so far lives as long as the process: keep the cyclic collector
+        # from re-scanning it on every collection while updates are being handled.
+        gc.freeze()
 
     async def _start_telegram(self, dedupe: Deduplicator) -> list[web.AbstractRouteDef]:
         settings = self.settings
