@@ -347,6 +347,7 @@ async def test_webchat_resent_frame_is_handled_once(runtime: Runtime, chat_facto
     # The socket is ordered: once the answer to a later frame arrived, all earlier ones had.
     await web.send("/start")
     await web.expect("Welcome back")
+    await web.expect("What would you like to do?")
 
     assert web.said()[already_said:] == [
         NOT_UNDERSTOOD,
