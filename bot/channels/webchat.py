@@ -111,6 +111,8 @@ class WebChat:
         self.public_url = public_url
         self.default_language = default_language
         self.updates = UpdateFactory(bot)
+        # Read once at start: no file I/O on the event loop per page view.
+        self.page_template = (STATIC_DIR / "chat.html").read_text(encoding="utf-8")
 
     def routes(self) -> list[web.AbstractRouteDef]:
         return [
@@ -137,7 +139,7 @@ class WebChat:
                 "phone_placeholder": _("Your phone number"),
                 "offline": _("Connection lost. Reconnecting…"),
             }
-        html = (STATIC_DIR / "chat.html").read_text(encoding="utf-8")
+        html = self.page_template
         for key, value in labels.items():
             html = html.replace("{{" + key + "}}", escape(value, quote=True))
         html = html.replace("{{lang}}", language)
