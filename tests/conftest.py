@@ -29,6 +29,17 @@ from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 
 TABLES = (
+    "webhook_attempt",
+    "webhook_delivery",
+    "webhook_endpoint",
+    "api_key",
+    "login_attempt",
+    "panel_session",
+    "consent_state",
+    "client_tag",
+    "tag",
+    "marketing_source",
+    "company",
     "consent",
     "interaction",
     "staff_invite",

@@ -1,24 +1,49 @@
 """Domain models, one module per part of the domain; Tortoise loads them all from here."""
 
 from core.models.audit import AuditLog
-from core.models.channels import Channel, ChannelIdentity, Consent, ConsentPurpose
+from core.models.channels import (
+    Channel,
+    ChannelIdentity,
+    Consent,
+    ConsentPurpose,
+    ConsentState,
+)
+from core.models.company import Company, MarketingSource, Tag
 from core.models.crm import Interaction, InteractionKind
 from core.models.parties import Carrier, Client, ClientKind, ContactPerson
+from core.models.security import ApiKey, LoginAttempt, PanelSession
 from core.models.staff import Employee, Role, StaffInvite
+from core.models.webhooks import (
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
+    "ApiKey",
     "AuditLog",
     "Carrier",
     "Channel",
     "ChannelIdentity",
     "Client",
     "ClientKind",
+    "Company",
     "Consent",
     "ConsentPurpose",
+    "ConsentState",
     "ContactPerson",
+    "DeliveryState",
     "Employee",
     "Interaction",
     "InteractionKind",
+    "LoginAttempt",
+    "MarketingSource",
+    "PanelSession",
     "Role",
     "StaffInvite",
+    "Tag",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -70,3 +70,23 @@ class Consent(Model):
     class Meta:
         table = "consent"
         ordering = ("-created_at", "-id")
+
+
+class ConsentState(Model):
+    """The current answer per client, channel and purpose, kept beside the log for filtering.
+
+    Written in the same transaction as the Consent row it summarises.
+    """
+
+    id = fields.IntField(primary_key=True)
+    client: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "models.Client", related_name="consent_states", on_delete=fields.CASCADE
+    )
+    channel = fields.CharEnumField(Channel, max_length=10)
+    purpose = fields.CharEnumField(ConsentPurpose, max_length=20, default=ConsentPurpose.MESSAGES)
+    granted = fields.BooleanField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "consent_state"
+        unique_together = (("client", "channel", "purpose"),)

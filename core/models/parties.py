@@ -20,11 +20,14 @@ class Client(Model):
     email = fields.CharField(max_length=254, null=True)
     city = fields.CharField(max_length=100, null=True)
     language = fields.CharField(max_length=5, default="en")
-    source = fields.CharField(max_length=100, null=True)
+    source = fields.CharField(max_length=100, null=True, db_index=True)
+    notes = fields.TextField(default="")
     manager: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Employee", related_name="clients", null=True, on_delete=fields.SET_NULL
     )
-    tags = fields.JSONField(default=list)
+    tags: fields.ManyToManyRelation = fields.ManyToManyField(
+        "models.Tag", related_name="clients", through="client_tag"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -41,7 +44,9 @@ class Carrier(Model):
     phone = fields.CharField(max_length=20, null=True)
     email = fields.CharField(max_length=254, null=True)
     country = fields.CharField(max_length=2, null=True)
+    city = fields.CharField(max_length=100, null=True)
     modes = fields.JSONField(default=list)
+    notes = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -23,6 +23,9 @@ class Employee(Model):
     login = fields.CharField(max_length=100, null=True, unique=True)
     password_hash = fields.CharField(max_length=200, null=True)
     language = fields.CharField(max_length=5, default="en")
+    email = fields.CharField(max_length=254, null=True)
+    # Encrypted with a key derived from SECRET_KEY. Null: no second factor.
+    totp_secret = fields.CharField(max_length=300, null=True)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

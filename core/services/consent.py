@@ -6,7 +6,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import NotFound
 from core.i18n import N_, current_i18n
-from core.models import Channel, ChannelIdentity, Consent, ConsentPurpose
+from core.models import Channel, ChannelIdentity, Consent, ConsentPurpose, ConsentState
 from core.services.interactions import Subject, log_interaction
 
 # Change the version whenever the wording below changes: old grants keep the text they saw.
@@ -81,6 +81,13 @@ async def record_consent(
             language=language,
             evidence=evidence[:200],
             recorded_by_id=recorded_by_id,
+            using_db=conn,
+        )
+        await ConsentState.update_or_create(
+            client_id=identity.client_id,
+            channel=identity.channel,
+            purpose=ConsentPurpose.MESSAGES,
+            defaults={"granted": granted, "updated_at": entry.created_at},
             using_db=conn,
         )
         await log_interaction(

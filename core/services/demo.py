@@ -12,7 +12,9 @@ from core.models import (
     Employee,
     Interaction,
     InteractionKind,
+    MarketingSource,
     Role,
+    Tag,
 )
 
 
@@ -30,6 +32,10 @@ async def seed_demo() -> None:
         await Employee.create(name="Olga Ivanova", role=Role.HEAD_OF_SALES, using_db=conn)
         await Employee.create(name="Chidi Okafor", role=Role.DISPATCHER, using_db=conn)
         del director
+        demo_tag = await Tag.create(name="demo", using_db=conn)
+        for code, label in (("telegram", "Telegram"), ("viber", "Viber"), ("webchat", "Web chat")):
+            await MarketingSource.create(code=code, name=label, using_db=conn)
+        await MarketingSource.create(code="demo", name="Demo data", using_db=conn)
         clients = [
             ("Adewale Foods Ltd", ClientKind.LEGAL_ENTITY, "+2348031234567", "Lagos", "yo"),
             ("Kano Textiles", ClientKind.LEGAL_ENTITY, "+2348051234567", "Kano", "en"),
@@ -46,9 +52,9 @@ async def seed_demo() -> None:
                 language=lang,
                 source="demo",
                 manager=manager,
-                tags=["demo"],
                 using_db=conn,
             )
+            await client.tags.add(demo_tag, using_db=conn)
             await Interaction.create(
                 client=client,
                 employee=manager,

@@ -1,0 +1,51 @@
+"""The company's own settings and its marketing sources: edited in the panel, read everywhere."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Company(Model):
+    """One row. Environment values (CURRENCY, TIMEZONE) only seed it on first start."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, default="Ona")
+    currency = fields.CharField(max_length=3, default="NGN")
+    timezone = fields.CharField(max_length=64, default="Africa/Lagos")
+    work_starts = fields.TimeField(null=True)
+    work_ends = fields.TimeField(null=True)
+    work_days = fields.JSONField(default=list)
+    quiet_starts = fields.TimeField(null=True)
+    quiet_ends = fields.TimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "company"
+
+
+class MarketingSource(Model):
+    """Where clients come from. Client.source holds the code, so channels can set it too."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=100, unique=True)
+    name = fields.CharField(max_length=200)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "marketing_source"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=60, unique=True)
+
+    class Meta:
+        table = "tag"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
