@@ -17,7 +17,8 @@ from babel import negotiate_locale
 
 from admin_web.auth import ACTOR, SESSION_EMPLOYEE, auth_middleware, csrf_token, session_key
 from admin_web.keys import HEALTH, I18N, SETTINGS
-from admin_web.views import clients, health, session
+from admin_web.routes import add_panel_routes
+from admin_web.views import health
 from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
 from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
@@ -142,14 +143,7 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
     env.globals.update(_=_, ngettext=ngettext, subject_label=subject_label)
     env.filters["when"] = lambda moment: format_datetime(moment, settings.zone) if moment else ""
 
-    panel.router.add_get("/", session.home, name="home")
-    login = panel.router.add_resource("/login", name="login")
-    login.add_route("GET", session.login_page)
-    login.add_route("POST", session.login_submit)
-    panel.router.add_post("/logout", session.logout, name="logout")
-    panel.router.add_get("/clients", clients.clients_list, name="clients")
-    panel.router.add_get(r"/clients/{client_id}", clients.client_page, name="client")
-    panel.router.add_static("/static", HERE / "static", name="static")
+    add_panel_routes(panel)
     return panel
 
 

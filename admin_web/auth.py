@@ -9,8 +9,10 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
+from admin_web.keys import PERMISSIONS
+from admin_web.routing import PUBLIC
 from core.models import Employee
-from core.services.access import Actor, ActorKind, Permission
+from core.services.access import Actor, ActorKind
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -18,17 +20,7 @@ ACTOR = "actor"
 SESSION_EMPLOYEE = "employee_id"
 SESSION_CSRF = "csrf"
 LOGIN_ROUTE = "login"
-
-# The panel's pages and what each needs; every /admin route must be listed (tested).
-ROUTE_PERMISSIONS: dict[str, Permission | None] = {
-    "login": None,
-    "static": None,
-    "logout": None,
-    "home": None,
-    "clients": Permission.VIEW_CLIENTS,
-    "client": Permission.VIEW_CLIENTS,
-}
-PUBLIC_ROUTES = {"login", "static"}
+_UNDECLARED = object()
 
 
 def session_key(secret: str) -> bytes:
@@ -67,6 +59,7 @@ async def csrf_token(request: web.Request) -> str:
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     route = request.match_info.route.name
+    permissions = request.app[PERMISSIONS]
     if request.method == "POST":
         session = await get_session(request)
         form = await request.post()
@@ -74,8 +67,11 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         given = str(form.get("_csrf", ""))
         if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
             raise web.HTTPForbidden(text="CSRF token missing or wrong. Reload the page.")
-    if route in PUBLIC_ROUTES:
+    needed = permissions.get(route, _UNDECLARED) if route is not None else PUBLIC
+    if needed == PUBLIC:  # the sign-in page, static files, and the router's own 404/405
         return await handler(request)
+    if needed is _UNDECLARED:  # default deny: a page that never said who may open it
+        raise web.HTTPForbidden()
     session = await get_session(request)
     employee_id = session.get(SESSION_EMPLOYEE)
     employee = await Employee.get_or_none(id=employee_id, is_active=True) if employee_id else None
@@ -83,9 +79,6 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         login = request.app.router[LOGIN_ROUTE].url_for().with_query(next=request.path_qs)
         raise web.HTTPFound(login)
     actor = actor_of(employee)
-    if route not in ROUTE_PERMISSIONS:
-        raise web.HTTPForbidden()
-    needed = ROUTE_PERMISSIONS[route]
     if needed is not None and not actor.can(needed):
         raise web.HTTPForbidden()
     request[ACTOR] = actor

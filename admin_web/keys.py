@@ -13,3 +13,5 @@ from core.i18n import I18n
 SETTINGS = web.AppKey("settings", Settings)
 I18N = web.AppKey("i18n", I18n)
 HEALTH = web.AppKey("health", Callable[[], Awaitable[dict[str, Any]]])
+# Route name -> the permission it needs (None: any signed-in person); absent: public.
+PERMISSIONS = web.AppKey("permissions", dict)

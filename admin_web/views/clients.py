@@ -6,6 +6,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from admin_web.auth import ACTOR, csrf_token
+from admin_web.routing import get
+from core.services.access import Permission
 from core.services.dossier import PAGE_SIZE, client_dossier, list_clients
 
 
@@ -39,3 +41,9 @@ async def client_page(request: web.Request) -> dict:
         raise web.HTTPNotFound() from None
     dossier = await client_dossier(request[ACTOR], client_id)
     return {"d": dossier, "csrf": await csrf_token(request)}
+
+
+ROUTES = [
+    get("/clients", clients_list, "clients", Permission.VIEW_CLIENTS),
+    get(r"/clients/{client_id:\d+}", client_page, "client", Permission.VIEW_CLIENTS),
+]

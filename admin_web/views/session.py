@@ -6,6 +6,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from admin_web.auth import ACTOR, csrf_token, sign_in, sign_out
+from admin_web.routing import SIGNED_IN, PanelRoute, get, post
 from core.i18n import _
 from core.services.access import Permission
 from core.services.auth import authenticate
@@ -55,3 +56,11 @@ async def home(request: web.Request) -> web.StreamResponse:
     if request[ACTOR].can(Permission.VIEW_CLIENTS):
         raise web.HTTPFound(request.app.router["clients"].url_for())
     return aiohttp_jinja2.render_template("home.html", request, {})
+
+
+ROUTES = [
+    PanelRoute("GET", "/login", login_page, "login", None, public=True),
+    PanelRoute("POST", "/login", login_submit, "login.submit", None, public=True),
+    post("/logout", logout, "logout", SIGNED_IN),
+    get("/", home, "home", SIGNED_IN),
+]

@@ -1,4 +1,8 @@
-"""Who is acting and what they may do: the one place where roles become permissions."""
+"""Who is acting and what they may do: the one place where roles become permissions.
+
+The bot, the web panel and the JSON API all turn their caller into an Actor and ask it
+`can(permission)`; services call `require` again, so a new entry point cannot skip the check.
+"""
 
 from __future__ import annotations
 
@@ -13,27 +17,54 @@ class ActorKind(StrEnum):
     ANONYMOUS = "anonymous"
     CLIENT = "client"
     STAFF = "staff"
+    # A system calling the JSON API with a key; it acts with the key's role.
+    INTEGRATION = "integration"
 
 
 class Permission(StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
     VIEW_CLIENTS = "view_clients"
+    EDIT_CLIENTS = "edit_clients"
+    MERGE_CLIENTS = "merge_clients"
+    EXPORT_CLIENTS = "export_clients"
+    VIEW_CARRIERS = "view_carriers"
+    EDIT_CARRIERS = "edit_carriers"
+    LOG_INTERACTIONS = "log_interactions"
     MANAGE_STAFF = "manage_staff"
+    MANAGE_COMPANY = "manage_company"
+    MANAGE_CHANNELS = "manage_channels"
+    MANAGE_SOURCES = "manage_sources"
+    MANAGE_INTEGRATIONS = "manage_integrations"
+    VIEW_AUDIT = "view_audit"
     USE_STAFF_MENU = "use_staff_menu"
 
 
+A, D, H, M = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES, Role.MANAGER
+DIS, ACC, MKT = Role.DISPATCHER, Role.ACCOUNTANT, Role.MARKETER
 _ALL_STAFF = frozenset(Role)
 _GRANTS: dict[Permission, frozenset[Role]] = {
-    Permission.VIEW_CLIENTS: frozenset(
-        {Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES, Role.MANAGER, Role.MARKETER}
-    ),
-    Permission.MANAGE_STAFF: frozenset({Role.ADMIN, Role.DIRECTOR}),
+    Permission.VIEW_DASHBOARD: _ALL_STAFF,
+    Permission.VIEW_CLIENTS: frozenset({A, D, H, M, MKT, ACC}),
+    Permission.EDIT_CLIENTS: frozenset({A, D, H, M}),
+    Permission.MERGE_CLIENTS: frozenset({A, D, H}),
+    Permission.EXPORT_CLIENTS: frozenset({A, D, H, MKT}),
+    Permission.VIEW_CARRIERS: frozenset({A, D, H, M, DIS, ACC}),
+    Permission.EDIT_CARRIERS: frozenset({A, D, DIS}),
+    Permission.LOG_INTERACTIONS: frozenset({A, D, H, M, DIS}),
+    Permission.MANAGE_STAFF: frozenset({A, D}),
+    Permission.MANAGE_COMPANY: frozenset({A, D}),
+    Permission.MANAGE_CHANNELS: frozenset({A}),
+    Permission.MANAGE_SOURCES: frozenset({A, D, MKT}),
+    Permission.MANAGE_INTEGRATIONS: frozenset({A}),
+    Permission.VIEW_AUDIT: frozenset({A, D}),
     Permission.USE_STAFF_MENU: _ALL_STAFF,
 }
+_ACTS_FOR_COMPANY = frozenset({ActorKind.STAFF, ActorKind.INTEGRATION})
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The bot's identity middleware and the web's auth middleware both produce one of these."""
+    """The bot's identity middleware, the panel's and the API's auth all produce one of these."""
 
     kind: ActorKind
     language: str
@@ -47,10 +78,23 @@ class Actor:
     def is_staff(self) -> bool:
         return self.kind is ActorKind.STAFF and self.role is not None
 
+    @property
+    def sees_only_own_clients(self) -> bool:
+        """Managers work their own clients (and unassigned ones); the rest see everyone."""
+        return self.role is Role.MANAGER
+
     def can(self, permission: Permission) -> bool:
-        return self.is_staff and self.role in _GRANTS[permission]
+        return (
+            self.kind in _ACTS_FOR_COMPANY
+            and self.role is not None
+            and self.role in _GRANTS[permission]
+        )
 
 
 def require(actor: Actor, permission: Permission) -> None:
     if not actor.can(permission):
         raise PermissionDenied()
+
+
+def roles_with(permission: Permission) -> frozenset[Role]:
+    return _GRANTS[permission]

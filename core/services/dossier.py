@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from core.errors import NotFound
-from core.models import ChannelIdentity, Client, Consent, Interaction, Role
+from core.models import ChannelIdentity, Client, Consent, Interaction
 from core.services.access import Actor, Permission, require
 
 PAGE_SIZE = 50
@@ -25,7 +25,7 @@ class Dossier:
 def _scope(actor: Actor):
     """Managers see their own clients and unassigned ones; management sees everyone."""
     query = Client.all()
-    if actor.role is Role.MANAGER:
+    if actor.sees_only_own_clients:
         query = query.filter(Q(manager_id=actor.employee_id) | Q(manager_id=None))
     return query
 

@@ -1,0 +1,31 @@
+"""Every panel page in one list: what the router serves and what the auth middleware checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from admin_web.keys import PERMISSIONS
+from admin_web.routing import PUBLIC, PanelRoute
+from admin_web.views import clients, session
+from core.services.access import Permission
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+PANEL_ROUTES: list[PanelRoute] = [
+    *session.ROUTES,
+    *clients.ROUTES,
+]
+ROUTE_PERMISSIONS: dict[str, Permission | None] = {r.name: r.permission for r in PANEL_ROUTES}
+PUBLIC_ROUTES = {"static", *(r.name for r in PANEL_ROUTES if r.public)}
+
+
+def add_panel_routes(panel: web.Application) -> None:
+    panel[PERMISSIONS] = {
+        name: PUBLIC if name in PUBLIC_ROUTES else needed
+        for name, needed in {**ROUTE_PERMISSIONS, "static": None}.items()
+    }
+    for route in PANEL_ROUTES:
+        panel.router.add_route(route.method, route.path, route.handler, name=route.name)
+    panel.router.add_static("/static", STATIC, name="static")
