@@ -24,6 +24,7 @@ from redis.asyncio import Redis
 from tortoise import connections
 
 from admin_web.app import create_app
+from admin_web.keys import CHANNELS, CLOCK
 from bot.channels.registry import VIBER_BOT_TOKEN, WEBCHAT_BOT_TOKEN, ChannelRegistry
 from bot.channels.telegram import WEBHOOK_PATH as TELEGRAM_PATH
 from bot.channels.telegram import TelegramWebhook, build_telegram_bot
@@ -42,6 +43,7 @@ from core.models import Channel, Role
 from core.ports import SystemClock
 from core.scheduling import LeaderLock, Scheduler
 from core.services import auth, demo, jobs, staff
+from core.services.webhooks import WebhookSender
 from core.supervisor import Supervisor
 
 log = logging.getLogger("ona")
@@ -66,6 +68,7 @@ class Runtime:
     dispatcher: Dispatcher = field(init=False)
     redis: Redis | None = field(init=False, default=None)
     scheduler: Scheduler | None = field(init=False, default=None)
+    webhooks: WebhookSender | None = field(init=False, default=None)
     app: web.Application | None = field(init=False, default=None)
     webchat_hub: WebChatHub | None = field(init=False, default=None)
     dedupe: Deduplicator = field(init=False)
@@ -120,9 +123,18 @@ class Runtime:
         routes += webchat.routes()
         if self.runs_jobs:
             self._start_scheduler()
+            self.webhooks = WebhookSender(
+                self.supervisor,
+                self.clock,
+                timeout=settings.webhook_timeout_seconds,
+                max_age=dt.timedelta(hours=settings.webhook_max_age_hours),
+            )
+            self.webhooks.start()
         if self.serves_web:
-            self.app = create_app(settings, self.i18n, self.health)
+            self.app = create_app(settings, self.i18n, self.health, self.redis)
             self.app.add_routes(routes)
+            self.app[CLOCK] = self.clock
+            self.app[CHANNELS] = self.registry
             self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
             await self._runner.setup()
             site = web.TCPSite(self._runner, settings.host, settings.port)
@@ -229,6 +241,8 @@ class Runtime:
     async def stop(self) -> None:
         if self.scheduler is not None:
             await self.scheduler.stop()
+        if self.webhooks is not None:
+            await self.webhooks.stop()
         if self._telegram_mode == "polling" and self.dispatcher._running_lock.locked():
             await self.dispatcher.stop_polling()
         if self.webchat_hub is not None:

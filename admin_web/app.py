@@ -10,20 +10,23 @@ from typing import Any
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from aiohttp_session import get_session
-from aiohttp_session import setup as setup_session
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from babel import negotiate_locale
+from redis.asyncio import Redis
 
-from admin_web.auth import ACTOR, SESSION_EMPLOYEE, auth_middleware, csrf_token, session_key
+from admin_web import sessions
+from admin_web.api import create_api
+from admin_web.auth import ACTOR, auth_middleware, csrf_token
+from admin_web.cells import cell_text
 from admin_web.keys import HEALTH, I18N, SETTINGS
+from admin_web.navigation import nav_for
 from admin_web.routes import add_panel_routes
+from admin_web.security_headers import add_security_headers
 from admin_web.views import health
 from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
 from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
-from core.models import Employee
 from core.services.access import Permission
+from core.services.company import current_company, display_zone, zone_of
 from core.services.interactions import subject_label
 
 log = logging.getLogger(__name__)
@@ -32,12 +35,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 async def _request_language(request: web.Request, default: str) -> str:
-    session_data = await get_session(request)
-    employee_id = session_data.get(SESSION_EMPLOYEE)
-    if employee_id:
-        employee = await Employee.get_or_none(id=employee_id)
-        if employee is not None:
-            return employee.language
+    employee = await sessions.signed_in_employee(request)
+    if employee is not None:
+        return employee.language
+    chosen = sessions.chosen_language(request)
+    if chosen:
+        return chosen
     preferred = [
         part.split(";")[0].strip().replace("-", "_")
         for part in request.headers.get("Accept-Language", "").split(",")
@@ -86,12 +89,16 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 def _template_context(settings: Settings) -> Callable[[web.Request], Awaitable[dict[str, Any]]]:
     async def processor(request: web.Request) -> dict[str, Any]:
         actor = request.get(ACTOR)
+        company = await current_company(settings.currency, settings.timezone)
+        display_zone.set(zone_of(company))
         return {
             "actor": actor,
             "csrf": await csrf_token(request),
             "can": lambda permission: bool(actor and actor.can(Permission(permission))),
             "language": request.get("language", settings.default_language),
             "language_names": LANGUAGE_NAMES,
+            "nav_items": nav_for(actor),
+            "company": company,
         }
 
     return processor
@@ -101,8 +108,9 @@ def create_app(
     settings: Settings,
     i18n: I18n,
     health_report: Callable[[], Awaitable[dict[str, Any]]],
+    redis: Redis | None = None,
 ) -> web.Application:
-    """The root application: the panel mounted at /admin, plus the health check.
+    """The root application: the panel at /admin, the JSON API at /api/v1, the health check.
 
     Channel webhooks and the web chat are added to the root by the composition root; they
     sit outside the panel sub-application, so they pay for no session, template or role
@@ -111,10 +119,12 @@ def create_app(
     app = web.Application(client_max_size=1024**2)
     app[SETTINGS] = settings
     app[HEALTH] = health_report
+    add_security_headers(app, settings)
     app.router.add_get("/", _redirect_to_panel)
     app.router.add_get("/admin", _redirect_to_panel)
     app.router.add_get("/healthz", health.healthz)
     app.add_subapp("/admin", create_panel(settings, i18n))
+    app.add_subapp("/api/v1", create_api(settings, i18n, redis))
     return app
 
 
@@ -122,18 +132,13 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
     panel = web.Application()
     panel[SETTINGS] = settings
     panel[I18N] = i18n
-    storage = EncryptedCookieStorage(
-        session_key(settings.secret_key.get_secret_value()),
-        cookie_name="ona_session",
-        path="/admin",
-        httponly=True,
-        secure=bool(settings.public_url and settings.public_url.startswith("https")),
-        samesite="Lax",
-        max_age=12 * 3600,
+    # Server-side sessions: the cookie holds a random token, the panel_session table the rest.
+    panel[sessions.SESSION_CONFIG] = sessions.session_config(settings)
+    # Ours before Jinja's context processors, so templates see the signed-in actor. The
+    # session middleware is outermost so its cookies ride on every answer, errors included.
+    panel.middlewares.extend(
+        [sessions.session_middleware, locale_middleware, error_middleware, auth_middleware]
     )
-    setup_session(panel, storage)
-    # Ours before Jinja's context processors, so templates see the signed-in actor.
-    panel.middlewares.extend([locale_middleware, error_middleware, auth_middleware])
     env = aiohttp_jinja2.setup(
         panel,
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -141,7 +146,10 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
         context_processors=[_template_context(settings), aiohttp_jinja2.request_processor],
     )
     env.globals.update(_=_, ngettext=ngettext, subject_label=subject_label)
-    env.filters["when"] = lambda moment: format_datetime(moment, settings.zone) if moment else ""
+    env.filters["when"] = lambda moment: (
+        format_datetime(moment, display_zone.get() or settings.zone) if moment else ""
+    )
+    env.filters["cell"] = cell_text(env.filters["when"])
 
     add_panel_routes(panel)
     return panel

@@ -7,11 +7,16 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.registry import ChannelRegistry
 from core.config import Settings
 from core.i18n import I18n
+from core.ports import Clock
 
 SETTINGS = web.AppKey("settings", Settings)
 I18N = web.AppKey("i18n", I18n)
 HEALTH = web.AppKey("health", Callable[[], Awaitable[dict[str, Any]]])
 # Route name -> the permission it needs (None: any signed-in person); absent: public.
 PERMISSIONS = web.AppKey("permissions", dict)
+# Set by the composition root on the root app; panel views read them via request.config_dict.
+CLOCK = web.AppKey("clock", Clock)
+CHANNELS = web.AppKey("channels", ChannelRegistry)

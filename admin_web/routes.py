@@ -8,14 +8,20 @@ from aiohttp import web
 
 from admin_web.keys import PERMISSIONS
 from admin_web.routing import PUBLIC, PanelRoute
-from admin_web.views import clients, session
+from admin_web.views import account, audit, channels, clients, company, session, sources, staff
 from core.services.access import Permission
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 PANEL_ROUTES: list[PanelRoute] = [
     *session.ROUTES,
+    *account.ROUTES,
     *clients.ROUTES,
+    *staff.ROUTES,
+    *company.ROUTES,
+    *channels.ROUTES,
+    *sources.ROUTES,
+    *audit.ROUTES,
 ]
 ROUTE_PERMISSIONS: dict[str, Permission | None] = {r.name: r.permission for r in PANEL_ROUTES}
 PUBLIC_ROUTES = {"static", *(r.name for r in PANEL_ROUTES if r.public)}

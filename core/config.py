@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     viber_bot_name: str = "Ona"
 
     invite_ttl_hours: int = Field(24, gt=0)
+    session_idle_minutes: int = Field(30, gt=0)
+    session_max_hours: int = Field(12, gt=0)
+    api_rate_limit_per_minute: int = Field(120, gt=0)
+    webhook_timeout_seconds: float = Field(10.0, gt=0, le=60)
+    webhook_max_age_hours: int = Field(24, gt=0)
     log_level: str = "INFO"
 
     @field_validator("database_url")

@@ -17,6 +17,7 @@ from tortoise import Tortoise, connections
 
 from core.config import load_settings
 from core.db import migrate, tortoise_config
+from core.services.company import forget_company
 from main import Runtime
 from tests.conversation import (
     TELEGRAM_SECRET,
@@ -160,6 +161,7 @@ async def clean_state(request) -> AsyncIterator[None]:
         ona.dedupe._seen.clear()  # type: ignore[attr-defined]
         ona.dispatcher.storage.storage.clear()  # type: ignore[attr-defined]
     ona.webchat_hub._backlog.clear()  # type: ignore[union-attr]
+    forget_company()
     yield
     await ona.supervisor.wait_idle()
 

@@ -11,11 +11,12 @@ class Company(Model):
     name = fields.CharField(max_length=200, default="Ona")
     currency = fields.CharField(max_length=3, default="NGN")
     timezone = fields.CharField(max_length=64, default="Africa/Lagos")
-    work_starts = fields.TimeField(null=True)
-    work_ends = fields.TimeField(null=True)
+    # Wall-clock times "HH:MM" in the company's zone; weekdays 0 (Monday) to 6.
+    work_starts = fields.CharField(max_length=5, null=True)
+    work_ends = fields.CharField(max_length=5, null=True)
     work_days = fields.JSONField(default=list)
-    quiet_starts = fields.TimeField(null=True)
-    quiet_ends = fields.TimeField(null=True)
+    quiet_starts = fields.CharField(max_length=5, null=True)
+    quiet_ends = fields.CharField(max_length=5, null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.errors import PermissionDenied
+from core.i18n import N_
 from core.models import Role
 
 
@@ -98,3 +99,21 @@ def require(actor: Actor, permission: Permission) -> None:
 
 def roles_with(permission: Permission) -> frozenset[Role]:
     return _GRANTS[permission]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("Administrator"),
+    Role.DIRECTOR: N_("Director"),
+    Role.HEAD_OF_SALES: N_("Head of sales"),
+    Role.MANAGER: N_("Manager"),
+    Role.DISPATCHER: N_("Dispatcher"),
+    Role.ACCOUNTANT: N_("Accountant"),
+    Role.MARKETER: N_("Marketer"),
+}
+
+
+def may_assign(actor: Actor, role: Role) -> bool:
+    """Only an administrator makes (or edits) administrators: no one grants more than they have."""
+    return actor.can(Permission.MANAGE_STAFF) and (
+        role is not Role.ADMIN or actor.role is Role.ADMIN
+    )

@@ -7,6 +7,7 @@ from tortoise.transactions import in_transaction
 from core.errors import NotFound
 from core.i18n import N_, current_i18n
 from core.models import Channel, ChannelIdentity, Consent, ConsentPurpose, ConsentState
+from core.services import webhooks
 from core.services.interactions import Subject, log_interaction
 
 # Change the version whenever the wording below changes: old grants keep the text they saw.
@@ -95,6 +96,9 @@ async def record_consent(
             Subject.CONSENT_GRANTED if granted else Subject.CONSENT_WITHDRAWN,
             evidence,
             connection=conn,
+        )
+        await webhooks.emit(
+            webhooks.CONSENT_CHANGED, webhooks.consent_data(entry), connection=conn
         )
         return entry, True
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from core.i18n import N_, gettext
 from core.models import Channel, ChannelIdentity, Interaction, InteractionKind
+from core.services.webhooks import INTERACTION_LOGGED, emit, has_subscribers, interaction_data
 
 MAX_SUMMARY = 2000
 
@@ -22,6 +24,7 @@ class Subject:
     CONSENT_WITHDRAWN = "consent.withdrawn"
     MENU = "menu.opened"
     STAFF_LINKED = "staff.linked"
+    CLIENT_MERGED = "client.merged"
 
 
 SUBJECT_LABELS = {
@@ -34,6 +37,7 @@ SUBJECT_LABELS = {
     Subject.CONSENT_WITHDRAWN: N_("Withdrew consent to messages"),
     Subject.MENU: N_("Opened a menu item"),
     Subject.STAFF_LINKED: N_("Linked a staff account"),
+    Subject.CLIENT_MERGED: N_("Merged with a duplicate client"),
 }
 
 
@@ -55,8 +59,12 @@ async def log_interaction(
 
     Entries made before the person is known as a client are attached to the client when the
     phone number links them (see onboarding.register_phone), so the dossier starts at /start.
+    The `interaction.logged` webhook event is queued with the entry, in the same transaction.
     """
-    return await Interaction.create(
+    if connection is None and await has_subscribers(INTERACTION_LOGGED):
+        async with in_transaction() as conn:
+            return await log_interaction(identity, subject, summary, kind=kind, connection=conn)
+    entry = await Interaction.create(
         client_id=identity.client_id,
         identity=identity,
         channel=Channel(identity.channel),
@@ -65,3 +73,5 @@ async def log_interaction(
         summary=summary[:MAX_SUMMARY],
         using_db=connection,
     )
+    await emit(INTERACTION_LOGGED, interaction_data(entry), connection=connection)
+    return entry

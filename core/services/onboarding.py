@@ -9,6 +9,7 @@ from core.config import SUPPORTED_LANGUAGES
 from core.errors import InvalidInput, NotFound
 from core.i18n import LANGUAGE_NAMES, N_
 from core.models import ChannelIdentity, Client, Employee, Interaction
+from core.services import webhooks
 from core.services.interactions import Subject, log_interaction
 from core.services.phones import normalize_phone
 
@@ -69,6 +70,9 @@ async def _link_phone(identity_id: int, phone: str, verified: bool) -> tuple[Cli
                 language=identity.language or "en",
                 source=identity.channel,
                 using_db=conn,
+            )
+            await webhooks.emit(
+                webhooks.CLIENT_CREATED, webhooks.client_data(client), connection=conn
             )
         elif identity.language and client.language != identity.language:
             client.language = identity.language

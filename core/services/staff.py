@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from core.errors import InvalidInput, InviteInvalid
@@ -37,21 +38,35 @@ async def invite_staff(
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise InvalidInput("name", N_("Enter a name of 1 to 200 characters."))
-    code = secrets.token_urlsafe(18)
-    expires_at = clock.now() + ttl
     async with in_transaction() as conn:
         employee = await Employee.create(name=name, role=role, using_db=conn)
-        await StaffInvite.create(
-            code_hash=_hash(code), employee=employee, expires_at=expires_at, using_db=conn
-        )
-        await AuditLog.create(
-            actor_label=invited_by,
-            action="staff.invited",
-            object_type="employee",
-            object_id=str(employee.id),
-            details={"role": role.value},
-            using_db=conn,
-        )
+        return await issue_invite(employee, clock, ttl, invited_by=invited_by, connection=conn)
+
+
+async def issue_invite(
+    employee: Employee,
+    clock: Clock,
+    ttl: dt.timedelta,
+    *,
+    invited_by: str,
+    invited_by_id: int | None = None,
+    connection: BaseDBAsyncClient,
+) -> Invite:
+    """A new single-use code for an existing employee (a lost phone, a second messenger)."""
+    code = secrets.token_urlsafe(18)
+    expires_at = clock.now() + ttl
+    await StaffInvite.create(
+        code_hash=_hash(code), employee=employee, expires_at=expires_at, using_db=connection
+    )
+    await AuditLog.create(
+        employee_id=invited_by_id,
+        actor_label=invited_by,
+        action="staff.invited",
+        object_type="employee",
+        object_id=str(employee.id),
+        details={"role": employee.role.value},
+        using_db=connection,
+    )
     return Invite(employee=employee, code=code, expires_at=expires_at)
 
 

@@ -80,6 +80,14 @@ class FakeTelegramAPI(Recorder):
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return {"id": BOT_ID, "is_bot": True, "first_name": "Ona", "username": "ona_test_bot"}
+        if method == "setWebhook":
+            self.webhook_url = params.get("url", "")
+        if method == "getWebhookInfo":
+            return {
+                "url": getattr(self, "webhook_url", ""),
+                "has_custom_certificate": False,
+                "pending_update_count": 0,
+            }
         if method in {"sendMessage", "editMessageText"}:
             chat_id = int(params["chat_id"])
             return {

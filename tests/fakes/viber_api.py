@@ -39,6 +39,19 @@ class FakeViberAPI(Recorder):
             if failure.delay:
                 await asyncio.sleep(failure.delay)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        if endpoint == "set_webhook":
+            self.webhook_url = body.get("url", "")
+        if endpoint == "get_account_info":
+            return web.json_response(
+                {
+                    "status": 0,
+                    "status_message": "ok",
+                    "name": "Ona",
+                    "uri": "ona",
+                    "webhook": getattr(self, "webhook_url", ""),
+                    "subscribers_count": 0,
+                }
+            )
         return web.json_response(
             {"status": 0, "status_message": "ok", "message_token": next(self._tokens)}
         )

@@ -1,0 +1,34 @@
+"""The panel's menu: each entry shows only to roles that may open it; sections add a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.i18n import N_
+from core.services.access import Actor, Permission
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    url: str
+    label: str
+    permission: Permission
+
+
+NAV: list[NavItem] = [
+    NavItem("/admin/dashboard", N_("Dashboard"), Permission.VIEW_DASHBOARD),
+    NavItem("/admin/clients", N_("Clients"), Permission.VIEW_CLIENTS),
+    NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),
+    NavItem("/admin/sources", N_("Marketing sources"), Permission.MANAGE_SOURCES),
+    NavItem("/admin/staff", N_("Users and roles"), Permission.MANAGE_STAFF),
+    NavItem("/admin/company", N_("Company"), Permission.MANAGE_COMPANY),
+    NavItem("/admin/channels", N_("Channels"), Permission.MANAGE_CHANNELS),
+    NavItem("/admin/integrations", N_("Integrations"), Permission.MANAGE_INTEGRATIONS),
+    NavItem("/admin/audit", N_("Audit trail"), Permission.VIEW_AUDIT),
+]
+
+
+def nav_for(actor: Actor | None) -> list[NavItem]:
+    if actor is None:
+        return []
+    return [item for item in NAV if actor.can(item.permission)]

@@ -1,0 +1,120 @@
+"""Company settings: one form, with its history, in the same pattern as every section."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from aiohttp import web
+from babel import Locale
+from babel.numbers import list_currencies
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
+
+from admin_web.keys import SETTINGS
+from admin_web.routing import get, post
+from admin_web.sections import Field, Kind, Section, static_choices
+from core.errors import InvalidInput
+from core.i18n import N_, current_locale
+from core.models import Company
+from core.services.access import Actor, Permission
+from core.services.company import current_company, forget_company
+
+WEEKDAYS = static_choices(
+    [
+        ("0", N_("Monday")),
+        ("1", N_("Tuesday")),
+        ("2", N_("Wednesday")),
+        ("3", N_("Thursday")),
+        ("4", N_("Friday")),
+        ("5", N_("Saturday")),
+        ("6", N_("Sunday")),
+    ]
+)
+
+
+TIMES = ("work_starts", "work_ends", "quiet_starts", "quiet_ends")
+
+
+@cache
+def _zones() -> list[tuple[str, str]]:
+    return [(z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z]
+
+
+async def _time_zones(actor: Actor) -> list[tuple[str, str]]:
+    return _zones()
+
+
+async def _currencies(actor: Actor) -> list[tuple[str, str]]:
+    names = Locale.parse(current_locale()).currencies
+    return [(code, f"{code} — {names.get(code, code)}") for code in sorted(list_currencies())]
+
+
+class CompanySection(Section):
+    key = "company"
+    model = Company
+    title = N_("Company settings")
+    item_title = N_("Company settings")
+    view_permission = Permission.MANAGE_COMPANY
+    edit_permission = Permission.MANAGE_COMPANY
+    fields = (
+        Field("name", N_("Company name"), required=True),
+        Field("currency", N_("Currency"), Kind.SELECT, required=True, choices=_currencies),
+        Field("timezone", N_("Time zone"), Kind.SELECT, required=True, choices=_time_zones),
+        Field("work_days", N_("Working days"), Kind.MULTI, choices=WEEKDAYS),
+        Field("work_starts", N_("Working hours start"), Kind.TIME),
+        Field("work_ends", N_("Working hours end"), Kind.TIME),
+        Field(
+            "quiet_starts",
+            N_("Quiet hours start"),
+            Kind.TIME,
+            help=N_("No non-urgent messages to clients between these times, e.g. 21:00–08:00."),
+        ),
+        Field("quiet_ends", N_("Quiet hours end"), Kind.TIME),
+    )
+
+    def url(self, suffix: str = "") -> str:
+        return "/admin/company" + ("/history" if suffix.endswith("/history") else "")
+
+    def form_action(self, obj: Model | None) -> str:
+        return self.url()
+
+    def history_url(self, obj: Model) -> str:
+        return self.url("/history")
+
+    async def get_item(self, request: web.Request) -> Model:
+        settings = request.config_dict[SETTINGS]
+        return await current_company(settings.currency, settings.timezone)
+
+    async def validate(
+        self, actor: Actor, values: dict[str, Any], obj: Model | None, conn: BaseDBAsyncClient
+    ) -> None:
+        starts, ends = values.get("work_starts"), values.get("work_ends")
+        if (starts is None) != (ends is None):
+            raise InvalidInput("work_ends", N_("Give both the start and the end."))
+        if starts is not None and ends is not None and ends <= starts:
+            raise InvalidInput("work_ends", N_("The end must be after the start."))
+        if (values.get("quiet_starts") is None) != (values.get("quiet_ends") is None):
+            raise InvalidInput("quiet_ends", N_("Give both the start and the end."))
+        values["work_days"] = sorted(values.get("work_days") or [], key=int)
+        for name in TIMES:
+            moment = values.get(name)
+            values[name] = moment.strftime("%H:%M") if moment is not None else None
+
+    async def update(
+        self, actor: Actor, obj: Model, values: dict[str, Any], conn: BaseDBAsyncClient
+    ) -> None:
+        await super().update(actor, obj, values, conn)
+        forget_company()
+
+    def routes(self) -> list:
+        return [
+            get("/company", self.edit_page, "company", self.view_permission),
+            post("/company", self.update_submit, "company.update", Permission.MANAGE_COMPANY),
+            get("/company/history", self.history_page, "company.history", self.view_permission),
+        ]
+
+
+SECTION = CompanySection()
+ROUTES = SECTION.routes()

@@ -1,0 +1,56 @@
+"""Every panel route, for every role: allowed roles get the page, the others get 403.
+
+The expectations come from core.services.access, the one place roles become permissions, so
+a route added with the wrong permission, or none, fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from admin_web.routes import PANEL_ROUTES
+from core.models import Client, Employee, MarketingSource, Role
+from core.services.access import Actor, ActorKind
+from tests.panel.panel_client import Panel
+
+SKIP = {"logout", "login", "login.submit"}  # covered by the sign-in tests
+
+
+async def _objects() -> dict[str, int]:
+    """One object per section, so routes with an id in their path have something to open."""
+    target = await Employee.create(name="Target Person", role=Role.MANAGER)
+    source = await MarketingSource.create(code="radio", name="Radio")
+    client = await Client.create(name="Ada Client", phone="+2348030000000")
+    return {"staff": target.id, "sources": source.id, "clients": client.id}
+
+
+def _url(path: str, ids: dict[str, int]) -> str:
+    section = path.strip("/").split("/")[0]
+    return "/admin" + re.sub(r"\{[^}]+\}", str(ids.get(section, 1)), path)
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_each_role_opens_exactly_what_it_may(runtime, panel_for, role):
+    ids = await _objects()
+    panel: Panel = await panel_for(role)
+    actor = Actor(kind=ActorKind.STAFF, language="en", role=role)
+    wrong: list[str] = []
+    for route in PANEL_ROUTES:
+        if route.public or route.name in SKIP:
+            continue
+        allowed = route.permission is None or actor.can(route.permission)
+        url = _url(route.path, ids)
+        if route.method == "GET":
+            page = await panel.open(url)
+        else:
+            await panel.open("/admin/")
+            page = await panel.submit(url, {})
+        if allowed and page.status == 403 or not allowed and page.status != 403:
+            wrong.append(f"{route.method} {url} ({route.name}): {page.status}")
+        if allowed and route.method == "GET" and page.status != 200:
+            wrong.append(f"{route.method} {url} ({route.name}): {page.status}")
+        if "/admin/login" in page.url:
+            wrong.append(f"{route.method} {url} sent a signed-in {role} to the sign-in page")
+    assert not wrong, "\n".join(wrong)
