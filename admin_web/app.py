@@ -26,7 +26,12 @@ from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
 from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
 from core.services.access import Permission
-from core.services.company import current_company, display_zone, zone_of
+from core.services.company import (
+    current_company,
+    display_zone,
+    set_company_defaults,
+    zone_of,
+)
 from core.services.interactions import subject_label
 
 log = logging.getLogger(__name__)
@@ -132,6 +137,7 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
     panel = web.Application()
     panel[SETTINGS] = settings
     panel[I18N] = i18n
+    set_company_defaults(settings.currency, settings.timezone)
     # Server-side sessions: the cookie holds a random token, the panel_session table the rest.
     panel[sessions.SESSION_CONFIG] = sessions.session_config(settings)
     # Ours before Jinja's context processors, so templates see the signed-in actor. The

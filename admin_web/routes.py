@@ -8,7 +8,17 @@ from aiohttp import web
 
 from admin_web.keys import PERMISSIONS
 from admin_web.routing import PUBLIC, PanelRoute
-from admin_web.views import account, audit, channels, clients, company, session, sources, staff
+from admin_web.views import (
+    account,
+    audit,
+    channels,
+    clients,
+    company,
+    dashboard,
+    session,
+    sources,
+    staff,
+)
 from core.services.access import Permission
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -16,6 +26,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 PANEL_ROUTES: list[PanelRoute] = [
     *session.ROUTES,
     *account.ROUTES,
+    *dashboard.ROUTES,
     *clients.ROUTES,
     *staff.ROUTES,
     *company.ROUTES,

@@ -58,8 +58,8 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         return render(problem)
     except NotFound:
         return render(ApiProblem("not-found", N_("Not found.")))
-    except PermissionDenied:
-        return render(ApiProblem("forbidden", N_("This API key's role may not do this.")))
+    except PermissionDenied as exc:
+        return render(ApiProblem("forbidden", exc.msgid))
     except DuplicateValue as exc:
         message = gettext(exc.msgid, **exc.params)
         return render(ApiProblem("conflict", exc.msgid, exc.params, errors=[(exc.field, message)]))
@@ -135,7 +135,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             headers={"Retry-After": str(decision.reset_seconds)},
         )
     if not actor.can(operation.permission):
-        raise ApiProblem("forbidden", N_("This API key's role may not do this."))
+        raise ApiProblem("forbidden", PermissionDenied.msgid)
     request[ACTOR] = actor
     return await handler(request)
 

@@ -67,8 +67,12 @@ class Section:
     prefetch: ClassVar[Sequence[str]] = ()
     importable: ClassVar[bool] = False
     page_size: ClassVar[int] = 50
+    empty_text: ClassVar[str] = N_("Nothing found.")
     # Where a row links to, when not its own form (e.g. the client's dossier).
     detail_url: ClassVar[Callable[[Any], str] | None] = None
+    # The item's form lives at /<key>/<id><edit_suffix>; "/edit" leaves /<key>/<id> to a
+    # detail page of the section's own (the client's dossier).
+    edit_suffix: ClassVar[str] = ""
     list_template: ClassVar[str] = "section_list.html"
     form_template: ClassVar[str] = "section_form.html"
 
@@ -113,7 +117,7 @@ class Section:
         return self.url(f"/{obj.pk}")
 
     def form_action(self, obj: Model | None) -> str:
-        return self.url(f"/{obj.pk}") if obj is not None else self.url("/new")
+        return self.url(f"/{obj.pk}{self.edit_suffix}") if obj is not None else self.url("/new")
 
     def history_url(self, obj: Model) -> str:
         return self.url(f"/{obj.pk}/history")
@@ -122,7 +126,7 @@ class Section:
         k, view = self.key, self.view_permission
         routes = [
             get(f"/{k}", self.list_page, k, view),
-            get(rf"/{k}/{{item_id:\d+}}", self.edit_page, f"{k}.edit", view),
+            get(rf"/{k}/{{item_id:\d+}}{self.edit_suffix}", self.edit_page, f"{k}.edit", view),
             get(rf"/{k}/{{item_id:\d+}}/history", self.history_page, f"{k}.history", view),
         ]
         if self.edit_permission is not None:
@@ -130,7 +134,12 @@ class Section:
             routes += [
                 get(f"/{k}/new", self.new_page, f"{k}.new", change),
                 post(f"/{k}/new", self.create_submit, f"{k}.create", change),
-                post(rf"/{k}/{{item_id:\d+}}", self.update_submit, f"{k}.update", change),
+                post(
+                    rf"/{k}/{{item_id:\d+}}{self.edit_suffix}",
+                    self.update_submit,
+                    f"{k}.update",
+                    change,
+                ),
             ]
             if self.importable:
                 routes += [
@@ -186,7 +195,8 @@ class Section:
 
     async def get_item(self, request: web.Request) -> Model:
         actor: Actor = request[ACTOR]
-        obj = await self.scope(actor, self.model.filter(pk=int(request.match_info["item_id"])))
+        item_id = int(request.match_info["item_id"])
+        obj = await self.scope(actor, self.model.all()).filter(pk=item_id)
         if not obj:
             raise web.HTTPNotFound()
         return obj[0]
@@ -232,7 +242,10 @@ class Section:
                 errors[f.name] = _(exc.msgid, **exc.params)
         return values, errors
 
-    async def _save(self, actor: Actor, obj: Model | None, values: dict[str, Any]) -> Model:
+    async def save(
+        self, request: web.Request, actor: Actor, obj: Model | None, values: dict[str, Any]
+    ) -> Model:
+        """Validate, write and audit in one transaction; sections with a service override it."""
         secret = frozenset(f.name for f in self.fields if f.secret)
         async with in_transaction() as conn:
             await self.validate(actor, values, obj, conn)
@@ -265,7 +278,7 @@ class Section:
         values, errors = await self.parse(actor, form)
         if not errors:
             try:
-                saved = await self._save(actor, obj, values)
+                saved = await self.save(request, actor, obj, values)
             except InvalidInput as exc:
                 errors[exc.field] = _(exc.msgid, **exc.params)
             else:

@@ -1,49 +1,248 @@
-"""Clients: the list and the dossier (interactions and the consent log)."""
+"""Clients: the filtered list, the dossier, the edit form, duplicates and merge, XLSX export.
+
+The list and form ride on the section pattern; writes go through core.services.clients (the
+same functions the JSON API calls), so validation, scoping and audit are shared.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
 import aiohttp_jinja2
 from aiohttp import web
+from pydantic import ValidationError
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
-from admin_web.auth import ACTOR, csrf_token
-from admin_web.routing import get
-from core.services.access import Permission
-from core.services.dossier import PAGE_SIZE, client_dossier, list_clients
+from admin_web.auth import ACTOR
+from admin_web.keys import SETTINGS
+from admin_web.routing import get, post
+from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
+from core.config import SUPPORTED_LANGUAGES
+from core.errors import InvalidInput
+from core.i18n import LANGUAGE_NAMES, N_, _
+from core.models import Client, ClientKind, Consent, Employee, Interaction, MarketingSource, Tag
+from core.services.access import Actor, Permission
+from core.services.audit import record
+from core.services.clients import (
+    ClientChanges,
+    ClientFilters,
+    ClientInput,
+    client_query,
+    create_client,
+    update_client,
+)
+from core.services.company import current_company, zone_of
+from core.services.dossier import client_dossier
+from core.services.merge import find_duplicates, merge_clients
+from core.services.xlsx_export import client_columns, export_xlsx, in_chunks
+
+KINDS = [
+    (ClientKind.INDIVIDUAL.value, N_("Person")),
+    (ClientKind.LEGAL_ENTITY.value, N_("Company")),
+]
+CONSENT = [
+    ("granted", N_("Agreed to messages")),
+    ("withdrawn", N_("Withdrew consent")),
+    ("none", N_("Never asked")),
+]
+ACTIVE_WINDOWS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7)}
 
 
-def _page(request: web.Request) -> int:
+async def _managers(actor: Actor) -> list[tuple[str, str]]:
+    people = await Employee.filter(is_active=True).order_by("name").values_list("id", "name")
+    if actor.sees_only_own_clients:
+        people = [(i, n) for i, n in people if i == actor.employee_id]
+    return [(str(i), n) for i, n in people]
+
+
+async def _sources(actor: Actor) -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in await MarketingSource.filter(is_active=True)]
+
+
+async def _tags(actor: Actor) -> list[tuple[str, str]]:
+    return [(t, t) for t in await Tag.all().order_by("name").values_list("name", flat=True)]
+
+
+async def _languages(actor: Actor) -> list[tuple[str, str]]:
+    return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES]
+
+
+def _consented(client: Client) -> str:
+    channels = sorted(s.channel for s in client.consent_states if s.granted)
+    return ", ".join(channels)
+
+
+def _local_day_start(text: str, zone: Any) -> dt.datetime | None:
     try:
-        return max(1, int(request.query.get("page", "1")))
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        return 1
+        return None
+    return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
 
 
-@aiohttp_jinja2.template("clients.html")
-async def clients_list(request: web.Request) -> dict:
-    search = request.query.get("q", "")
-    page = _page(request)
-    clients, total = await list_clients(request[ACTOR], search, page)
-    return {
-        "clients": clients,
-        "total": total,
-        "q": search,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "csrf": await csrf_token(request),
+class ClientsSection(Section):
+    key = "clients"
+    model = Client
+    title = N_("Clients")
+    item_title = N_("Client")
+    view_permission = Permission.VIEW_CLIENTS
+    edit_permission = Permission.EDIT_CLIENTS
+    edit_suffix = "/edit"
+    empty_text = N_("No clients found.")
+    list_template = "clients_list.html"
+    search = ("name",)  # the service's `q` searches name, company, phone and email
+    order_by = ("-created_at", "-id")
+    prefetch = ("manager", "tags", "consent_states")
+    columns = (
+        Column(N_("Name"), lambda c: c.name, link=True),
+        Column(N_("Phone"), lambda c: c.phone),
+        Column(N_("City"), lambda c: c.city),
+        Column(N_("Manager"), lambda c: c.manager.name if c.manager else ""),
+        Column(N_("Source"), lambda c: c.source),
+        Column(N_("Tags"), lambda c: sorted(t.name for t in c.tags)),
+        Column(N_("Consent"), _consented),
+        Column(N_("Since"), lambda c: c.created_at),
+    )
+    filters = (
+        Filter("manager_id", N_("Manager"), _managers, lambda q, v: q),
+        Filter("source", N_("Source"), _sources, lambda q, v: q),
+        Filter("tag", N_("Tag"), _tags, lambda q, v: q),
+        Filter("consent", N_("Consent"), static_choices(CONSENT), lambda q, v: q),
+    )
+    fields = (
+        Field("name", N_("Name"), required=True),
+        Field("kind", N_("Kind"), Kind.SELECT, required=True, choices=static_choices(KINDS)),
+        Field("company_name", N_("Company name")),
+        Field("phone", N_("Phone"), max_length=40),
+        Field("email", N_("Email"), Kind.EMAIL, max_length=254),
+        Field("city", N_("City"), max_length=100),
+        Field("language", N_("Language"), Kind.SELECT, required=True, choices=_languages),
+        Field("source", N_("Source"), Kind.SELECT, choices=_sources),
+        Field("manager_id", N_("Manager"), Kind.SELECT, choices=_managers),
+        Field("tags", N_("Tags"), help=N_("Separate tags with commas."), max_length=600),
+        Field("notes", N_("Notes"), Kind.TEXTAREA, max_length=5000),
+    )
+
+    @staticmethod
+    def detail_url(client: Any) -> str:
+        return f"/admin/clients/{client.pk}"
+
+    def scope(self, actor: Actor, query: QuerySet) -> QuerySet:
+        return client_query(actor, ClientFilters())
+
+    async def list_query(self, actor: Actor, params: dict[str, str]) -> tuple[QuerySet, dict]:
+        """The service's filters, plus the ones the dashboard's figures link to."""
+        filters = ClientFilters.from_query(params)
+        zone = zone_of(await current_company())
+        created_from = _local_day_start(params.get("created_from", ""), zone)
+        if created_from is not None:
+            filters = filters.model_copy(update={"created_after": created_from})
+        query = client_query(actor, filters)
+        window = ACTIVE_WINDOWS.get(params.get("active_within", ""))
+        if window is not None:
+            since = dt.datetime.now(dt.UTC) - window
+            active = Interaction.filter(created_at__gte=since, channel__not_isnull=True)
+            query = query.filter(id__in=active.values("client_id"))
+        changed = params.get("consent_changed")
+        changed_from = _local_day_start(params.get("changed_from", ""), zone)
+        if changed in {"granted", "withdrawn"} and changed_from is not None:
+            entries = Consent.filter(granted=changed == "granted", created_at__gte=changed_from)
+            query = query.filter(id__in=entries.values("client_id"))
+        chosen = {k: v for k, v in params.items() if k != "page" and v}
+        return query, chosen
+
+    async def values_of(self, obj: Model) -> dict[str, Any]:
+        await obj.fetch_related("tags")
+        values = {f.name: getattr(obj, f.name, None) for f in self.fields}
+        values["tags"] = ", ".join(sorted(t.name for t in obj.tags))  # type: ignore[attr-defined]
+        values["kind"] = obj.kind.value  # type: ignore[attr-defined]
+        values["manager_id"] = str(obj.manager_id) if obj.manager_id else None  # type: ignore[attr-defined]
+        return values
+
+    async def initial(self, actor: Actor) -> dict[str, Any]:
+        mine = str(actor.employee_id) if actor.sees_only_own_clients else None
+        return {"kind": "individual", "language": "en", "manager_id": mine}
+
+    async def save(
+        self, request: web.Request, actor: Actor, obj: Model | None, values: dict[str, Any]
+    ) -> Model:
+        data = dict(values)
+        data["tags"] = [t.strip() for t in (values.get("tags") or "").split(",") if t.strip()]
+        data["manager_id"] = int(values["manager_id"]) if values.get("manager_id") else None
+        data["notes"] = values.get("notes") or ""
+        region = request.config_dict[SETTINGS].phone_region
+        try:
+            if obj is None:
+                return await create_client(actor, ClientInput(**data), region)
+            return await update_client(actor, obj.pk, ClientChanges(**data), region)
+        except ValidationError as exc:
+            where = str(exc.errors()[0]["loc"][0]) if exc.errors() else "name"
+            raise InvalidInput(where, N_("Check this value.")) from None
+
+
+SECTION = ClientsSection()
+
+
+async def client_page(request: web.Request) -> web.StreamResponse:
+    actor: Actor = request[ACTOR]
+    dossier = await client_dossier(actor, int(request.match_info["client_id"]))
+    await dossier.client.fetch_related("tags")
+    context = {
+        "d": dossier,
+        "section": SECTION,
+        "can_edit": actor.can(Permission.EDIT_CLIENTS),
+        "done": request.query.get("done"),
     }
+    return aiohttp_jinja2.render_template("client.html", request, context)
 
 
-@aiohttp_jinja2.template("client.html")
-async def client_page(request: web.Request) -> dict:
+async def export(request: web.Request) -> web.StreamResponse:
+    """The list as the person filtered it, as an XLSX file; the export itself is audited."""
+    actor: Actor = request[ACTOR]
+    params = dict(request.query)
+    query, chosen = await SECTION.list_query(actor, params)
+    settings = request.config_dict[SETTINGS]
+    zone = zone_of(await current_company(settings.currency, settings.timezone))
+    rows = in_chunks(query, prefetch=("manager", "tags"))
+    data = await export_xlsx(rows, client_columns(zone), _("Clients"), zone=zone)
+    await record(actor, "client.exported", "client", None, {"filters": chosen})
+    stamp = dt.datetime.now(zone).strftime("%Y-%m-%d")
+    return web.Response(
+        body=data,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="clients-{stamp}.xlsx"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def duplicates_page(request: web.Request) -> web.StreamResponse:
+    groups = await find_duplicates(request[ACTOR])
+    context = {"groups": groups, "error": request.query.get("error")}
+    return aiohttp_jinja2.render_template("client_duplicates.html", request, context)
+
+
+async def merge(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
     try:
-        client_id = int(request.match_info["client_id"])
+        keep = int(str(form.get("keep", "")))
+        others = [int(str(v)) for v in form.getall("merge", []) if int(str(v)) != keep]
     except ValueError:
-        raise web.HTTPNotFound() from None
-    dossier = await client_dossier(request[ACTOR], client_id)
-    return {"d": dossier, "csrf": await csrf_token(request)}
+        raise web.HTTPFound("/admin/clients/duplicates?error=1") from None
+    if not others:
+        raise web.HTTPFound("/admin/clients/duplicates?error=1")
+    client = await merge_clients(request[ACTOR], keep, others)
+    raise web.HTTPFound(f"/admin/clients/{client.id}?" + urlencode({"done": "merged"}))
 
 
 ROUTES = [
-    get("/clients", clients_list, "clients", Permission.VIEW_CLIENTS),
+    get("/clients/export.xlsx", export, "clients.export", Permission.EXPORT_CLIENTS),
+    get("/clients/duplicates", duplicates_page, "clients.duplicates", Permission.MERGE_CLIENTS),
+    post("/clients/merge", merge, "clients.merge", Permission.MERGE_CLIENTS),
+    *SECTION.routes(),
     get(r"/clients/{client_id:\d+}", client_page, "client", Permission.VIEW_CLIENTS),
 ]

@@ -14,7 +14,17 @@ _cached: tuple[float, Company] | None = None
 display_zone: ContextVar[ZoneInfo | None] = ContextVar("display_zone", default=None)
 
 
-async def current_company(default_currency: str, default_zone: str) -> Company:
+_defaults = {"currency": "NGN", "timezone": "Africa/Lagos"}
+
+
+def set_company_defaults(currency: str, timezone: str) -> None:
+    """What a brand-new company starts with: CURRENCY and TIMEZONE from the environment."""
+    _defaults.update(currency=currency, timezone=timezone)
+
+
+async def current_company(
+    default_currency: str | None = None, default_zone: str | None = None
+) -> Company:
     """The one Company row, created from the environment's defaults on first use.
 
     Cached for 30 s so pages pay no query for it; an edit in this process is seen at once,
@@ -25,7 +35,11 @@ async def current_company(default_currency: str, default_zone: str) -> Company:
     if _cached is not None and now - _cached[0] < _TTL_SECONDS:
         return _cached[1]
     company, _created = await Company.get_or_create(
-        id=1, defaults={"currency": default_currency, "timezone": default_zone}
+        id=1,
+        defaults={
+            "currency": default_currency or _defaults["currency"],
+            "timezone": default_zone or _defaults["timezone"],
+        },
     )
     _cached = (now, company)
     return company

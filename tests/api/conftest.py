@@ -44,7 +44,7 @@ class ApiClient:
         data: str | bytes | None = None,
         params: Any = None,
         headers: dict[str, str] | None = None,
-        key: str | None | bool = True,
+        key: str | bool | None = True,
     ) -> Reply:
         sent = dict(headers or {})
         chosen = self.key if key is True else key

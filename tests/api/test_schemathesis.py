@@ -71,7 +71,7 @@ def fuzz(schema_url: str, api_url: str, key: str) -> tuple[int, list[str]]:
 
             try:
                 run()
-            except Exception as exc:
+            except (Exception, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup
                 failures.append(f"{operation.label} [{mode.value}]: {exc}")
     session.close()
     return sent, failures

@@ -200,7 +200,7 @@ async def test_web_chat_client_shows_up_in_the_panel_with_its_dossier(runtime, c
     row = panel.locator("table.list tbody tr", has_text=PHONE)
     await expect(row).to_have_count(1)
     await expect(row.locator("td").nth(1)).to_have_text(PHONE)
-    await expect(row.locator("td").nth(3)).to_have_text("English")
+    await expect(row.locator("td").nth(6)).to_have_text("webchat")  # consent column
 
     client = await Client.get(phone=PHONE)
     await row.get_by_role("link", name=client.name).click()

@@ -62,7 +62,9 @@ class Panel:
 
     async def open(self, path: str, **kwargs: Any) -> Page:
         async with self.http.get(self.base_url + path, allow_redirects=True, **kwargs) as r:
-            self.last = Page(r.status, await r.text(), str(r.url), r.headers)
+            self.body = await r.read()
+            html = self.body.decode("utf-8", errors="replace")
+            self.last = Page(r.status, html, str(r.url), r.headers)
         return self.last
 
     async def submit(

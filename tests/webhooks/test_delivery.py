@@ -278,3 +278,31 @@ async def test_a_rotated_secret_signs_what_is_still_queued(admin, receiver, send
     assert verify(rotated.secret, request.headers, request.body)
     assert not verify(endpoint.secret, request.headers, request.body)
     assert json.loads(request.body)["data"] == {"client_id": 1, "granted": True}
+
+
+async def test_stopping_cancels_a_hung_send_and_the_lease_keeps_it_queued(
+    runtime, admin, receiver, clock, paused_runtime_sender
+):
+    sender = WebhookSender(runtime.supervisor, clock, timeout=30.0)
+    endpoint = await create_endpoint(admin, f"{receiver.base}/slow", [CONSENT_CHANGED])
+    event_id = await emit(CONSENT_CHANGED, {"client_id": 1, "granted": True})
+    try:
+        sender.start()
+        await receiver.wait_for(lambda requests: requests)
+        async with asyncio.timeout(5):
+            await sender.stop(grace=0.1)
+
+        delivery = await WebhookDelivery.get(event_id=event_id)
+        assert (delivery.state, delivery.attempts) == (DeliveryState.PENDING, 0)
+        assert delivery.next_attempt_at > clock.now()  # leased, so no other worker takes it
+        assert not await WebhookAttempt.exists()
+
+        # When the lease runs out it is sent again.
+        await update_endpoint(admin, endpoint.id, url=receiver.url)
+        assert await sender.deliver_due() == 0
+        clock.set(delivery.next_attempt_at)
+        assert await sender.deliver_due() == 1
+        await delivery.refresh_from_db()
+        assert delivery.state == DeliveryState.SUCCEEDED
+    finally:
+        await sender.stop()

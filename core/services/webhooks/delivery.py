@@ -114,6 +114,7 @@ class WebhookSender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._stopped: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -127,13 +128,24 @@ class WebhookSender:
         self._wake.set()  # deliver whatever is already due
         self.supervisor.spawn(self._run(), name="webhook-sender", long_running=True)
 
-    async def stop(self) -> None:
-        """Finish the round in flight (sends are bounded by `timeout`), then close."""
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let the round in flight finish within `grace` seconds, then cancel it and close.
+
+        A cancelled send is not lost: its lease expires and it is sent again.
+        """
         remove_waker(self.wake)
         self._stopping = True
         self._wake.set()
-        if self._stopped is not None:
-            await self._stopped.wait()
+        if self._stopped is not None and not self._stopped.is_set():
+            try:
+                async with asyncio.timeout(grace):
+                    await self._stopped.wait()
+            except TimeoutError:
+                if self._task is not None:
+                    self._task.cancel()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(grace):
+                            await self._stopped.wait()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -143,6 +155,7 @@ class WebhookSender:
 
     async def _run(self) -> None:
         assert self._stopped is not None
+        self._task = asyncio.current_task()  # type: ignore[assignment]
         try:
             while not self._stopping:
                 self._wake.clear()
@@ -159,6 +172,7 @@ class WebhookSender:
                     async with asyncio.timeout(self.poll_interval):
                         await self._wake.wait()
         finally:
+            self._task = None
             self._stopped.set()
 
     # -- one round -------------------------------------------------------------------------
