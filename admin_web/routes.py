@@ -11,6 +11,7 @@ from admin_web.routing import PUBLIC, PanelRoute
 from admin_web.views import (
     account,
     audit,
+    carriers,
     channels,
     clients,
     company,
@@ -28,6 +29,7 @@ PANEL_ROUTES: list[PanelRoute] = [
     *account.ROUTES,
     *dashboard.ROUTES,
     *clients.ROUTES,
+    *carriers.ROUTES,
     *staff.ROUTES,
     *company.ROUTES,
     *channels.ROUTES,

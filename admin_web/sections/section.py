@@ -100,6 +100,10 @@ class Section:
         obj.update_from_dict(values)
         await obj.save(using_db=conn)
 
+    async def extra_context(self, obj: Model | None) -> dict[str, Any]:
+        """More for the form page (related rows shown under the form)."""
+        return {}
+
     def can_edit(self, actor: Actor, obj: Model | None) -> bool:
         return self.edit_permission is not None and actor.can(self.edit_permission)
 
@@ -219,6 +223,7 @@ class Section:
             "errors": errors,
             "editable": self.can_edit(actor, obj),
             "done": _done_message(dict(request.query)),
+            **(await self.extra_context(obj)),
         }
         return aiohttp_jinja2.render_template(self.form_template, request, context, status=status)
 
