@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import ValidationError
+from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -145,12 +146,12 @@ class ClientsSection(Section):
         if window is not None:
             since = dt.datetime.now(dt.UTC) - window
             active = Interaction.filter(created_at__gte=since, channel__not_isnull=True)
-            query = query.filter(id__in=active.values("client_id"))
+            query = query.filter(id__in=Subquery(active.values("client_id")))
         changed = params.get("consent_changed")
         changed_from = _local_day_start(params.get("changed_from", ""), zone)
         if changed in {"granted", "withdrawn"} and changed_from is not None:
             entries = Consent.filter(granted=changed == "granted", created_at__gte=changed_from)
-            query = query.filter(id__in=entries.values("client_id"))
+            query = query.filter(id__in=Subquery(entries.values("client_id")))
         chosen = {k: v for k, v in params.items() if k != "page" and v}
         return query, chosen
 
