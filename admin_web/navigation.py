@@ -23,7 +23,8 @@ NAV: list[NavItem] = [
     NavItem("/admin/staff", N_("Users and roles"), Permission.MANAGE_STAFF),
     NavItem("/admin/company", N_("Company"), Permission.MANAGE_COMPANY),
     NavItem("/admin/channels", N_("Channels"), Permission.MANAGE_CHANNELS),
-    NavItem("/admin/integrations", N_("Integrations"), Permission.MANAGE_INTEGRATIONS),
+    NavItem("/admin/api-keys", N_("API keys"), Permission.MANAGE_INTEGRATIONS),
+    NavItem("/admin/webhooks", N_("Webhooks"), Permission.MANAGE_INTEGRATIONS),
     NavItem("/admin/audit", N_("Audit trail"), Permission.VIEW_AUDIT),
 ]
 

@@ -16,6 +16,7 @@ from admin_web.views import (
     clients,
     company,
     dashboard,
+    integrations,
     session,
     sources,
     staff,
@@ -34,6 +35,7 @@ PANEL_ROUTES: list[PanelRoute] = [
     *company.ROUTES,
     *channels.ROUTES,
     *sources.ROUTES,
+    *integrations.ROUTES,
     *audit.ROUTES,
 ]
 ROUTE_PERMISSIONS: dict[str, Permission | None] = {r.name: r.permission for r in PANEL_ROUTES}
