@@ -46,6 +46,7 @@ class StaffSection(Section):
     item_title = N_("User")
     view_permission = Permission.MANAGE_STAFF
     edit_permission = Permission.MANAGE_STAFF
+    form_template = "staff_form.html"
     search = ("name", "login", "email")
     order_by = ("name",)
     prefetch = ("identities",)
