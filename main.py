@@ -207,6 +207,11 @@ class Runtime:
             lambda: jobs.purge_invites_job(clock),
             CronTrigger(hour=3, minute=15, timezone=self.settings.zone),
         )
+        self.scheduler.add_job(
+            "purge-security-records",
+            lambda: jobs.purge_security_records_job(clock),
+            CronTrigger(hour=3, minute=30, timezone=self.settings.zone),
+        )
         self.scheduler.start()
 
     async def health(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from admin_web import sessions
 from admin_web.api import create_api
-from admin_web.auth import ACTOR, auth_middleware, csrf_token
+from admin_web.auth import ACTOR, CSRF_REFUSED, auth_middleware, csrf_token
 from admin_web.cells import cell_text
 from admin_web.keys import HEALTH, I18N, SETTINGS
 from admin_web.navigation import nav_for
@@ -75,6 +75,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except web.HTTPException as exc:
+        if exc.status == 403 and exc.reason == CSRF_REFUSED:
+            message = _("This form has expired. Reload the page and try again.")
+            return _error_page(request, 403, message)
         if exc.status == 403:
             return _error_page(request, 403, _("You are not allowed to open this page."))
         if exc.status == 404:

@@ -22,6 +22,8 @@ ACTOR = "actor"
 LOGIN_ROUTE = "login"
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+# The 403's reason, so the error page can say "reload the form" rather than "not allowed".
+CSRF_REFUSED = "CSRF token missing or wrong"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _UNDECLARED = object()
 
@@ -48,7 +50,7 @@ async def _check_csrf(request: web.Request) -> None:
     if not await sessions.csrf_matches(request, given):
         if await sessions.session_ended(request):  # a form left open past its session
             raise await _to_login(request)
-        raise web.HTTPForbidden(text="CSRF token missing or wrong. Reload the page.")
+        raise web.HTTPForbidden(reason=CSRF_REFUSED)
 
 
 async def _to_login(request: web.Request) -> web.HTTPFound:

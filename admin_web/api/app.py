@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiohttp import web
 from redis.asyncio import Redis
 
@@ -44,10 +46,11 @@ def create_api(
     api[OPERATIONS] = {op.operation_id: op for op in operations}
     document = build_document(operations, API_VERSION)
     api[DOCUMENT] = document
+    document_json = json.dumps(document)
     docs_html = render_docs(document)
 
     async def openapi_json(request: web.Request) -> web.StreamResponse:
-        return web.json_response(request.app[DOCUMENT])
+        return web.Response(text=document_json, content_type="application/json")
 
     async def docs_page(request: web.Request) -> web.StreamResponse:
         return web.Response(text=docs_html, content_type="text/html")

@@ -6,6 +6,7 @@ language and name the fix. The panel can use `field_errors` for its forms too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,6 +67,10 @@ def _message(error: ErrorDetails) -> str:
     msgid = _MESSAGES.get(kind)
     if msgid is None:
         return gettext(_NOT_VALID)
+    if "expected" in context:
+        # Pydantic joins the choices with an English "or"; a plain list reads in any language.
+        choices = re.findall(r"'([^']*)'", str(context["expected"]))
+        context["expected"] = ", ".join(choices) or context["expected"]
     try:
         return gettext(msgid, **{key: str(value) for key, value in context.items()})
     except (KeyError, IndexError):

@@ -16,6 +16,7 @@ from core.config import SUPPORTED_LANGUAGES
 from core.errors import InvalidInput
 from core.i18n import N_, _
 from core.services import auth, totp
+from core.services.access import Permission
 from core.services.login_throttle import refusal_message
 
 ACCOUNT = "/admin/account"
@@ -45,7 +46,7 @@ async def _context(request: web.Request, setup_token: str = "", error: str = "")
     context: dict = {
         "employee": employee,
         "languages": SUPPORTED_LANGUAGES,
-        "may_use_totp": totp.may_use_totp(actor.role),
+        "may_use_totp": totp.may_use_totp(actor),
         "totp_on": bool(employee.totp_secret),
         "setup": None,
         "qr": None,
@@ -132,7 +133,7 @@ async def end_other_sessions(request: web.Request) -> web.StreamResponse:
 ROUTES = [
     get("/account", account_page, "account", SIGNED_IN),
     post("/account/language", change_language, "account.language", SIGNED_IN),
-    post("/account/totp/enable", enable_totp, "account.totp.enable", SIGNED_IN),
-    post("/account/totp/disable", disable_totp, "account.totp.disable", SIGNED_IN),
+    post("/account/totp/enable", enable_totp, "account.totp.enable", Permission.USE_TOTP),
+    post("/account/totp/disable", disable_totp, "account.totp.disable", Permission.USE_TOTP),
     post("/account/sessions/end-others", end_other_sessions, "account.sessions", SIGNED_IN),
 ]

@@ -226,7 +226,7 @@ _MANAGE = Permission.MANAGE_INTEGRATIONS
 _ENDPOINT = r"/webhooks/{item_id:\d+}"
 _DELIVERY = r"/webhooks/deliveries/{delivery_id:\d+}"
 ROUTES = [
-    *KEYS.routes(),
+    *[r for r in KEYS.routes() if r.name != "api-keys.update"],  # made, then only revoked
     post(r"/api-keys/{item_id:\d+}/revoke", revoke, "api-keys.revoke", _MANAGE),
     get(_ENDPOINT, endpoint_page, "webhooks.edit", _MANAGE),
     *[r for r in WEBHOOKS.routes() if r.name != "webhooks.edit"],

@@ -148,9 +148,9 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 async def home(request: web.Request) -> web.StreamResponse:
-    """Each role lands on the first page it may use."""
-    if request[ACTOR].can(Permission.VIEW_CLIENTS):
-        raise web.HTTPFound(request.app.router["clients"].url_for())
+    """Every role lands on its dashboard: the tiles it may see, each a way into its work."""
+    if request[ACTOR].can(Permission.VIEW_DASHBOARD):
+        raise web.HTTPFound(request.app.router["dashboard"].url_for())
     return aiohttp_jinja2.render_template("home.html", request, {})
 
 

@@ -23,7 +23,7 @@ from core.errors import InvalidInput
 from core.i18n import LANGUAGE_NAMES, N_, _
 from core.models import Channel, Employee, Role
 from core.services.access import ROLE_LABELS, Actor, Permission, may_assign
-from core.services.auth import MIN_PASSWORD, hash_password
+from core.services.auth import MIN_PASSWORD, end_sessions_of, hash_password
 from core.services.staff import invite_links, issue_invite
 
 
@@ -136,6 +136,9 @@ class StaffSection(Section):
     ) -> None:
         obj.update_from_dict(await self._store(values))
         await obj.save(using_db=conn)
+        if values.get("password") or not values["is_active"]:
+            # A new password or a block takes effect in every browser at once.
+            await end_sessions_of(obj.pk, dt.datetime.now(dt.UTC), conn)
 
 
 async def _status_choices() -> list[tuple[str, str]]:

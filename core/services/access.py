@@ -38,6 +38,8 @@ class Permission(StrEnum):
     MANAGE_INTEGRATIONS = "manage_integrations"
     VIEW_AUDIT = "view_audit"
     USE_STAFF_MENU = "use_staff_menu"
+    # The optional second factor (TOTP) at sign-in.
+    USE_TOTP = "use_totp"
 
 
 A, D, H, M = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES, Role.MANAGER
@@ -59,6 +61,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_INTEGRATIONS: frozenset({A}),
     Permission.VIEW_AUDIT: frozenset({A, D}),
     Permission.USE_STAFF_MENU: _ALL_STAFF,
+    Permission.USE_TOTP: frozenset({A, D}),
 }
 _ACTS_FOR_COMPANY = frozenset({ActorKind.STAFF, ActorKind.INTEGRATION})
 

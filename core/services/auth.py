@@ -306,6 +306,17 @@ async def active_sessions(
     )
 
 
+async def end_sessions_of(
+    employee_id: int, now: dt.datetime, connection: BaseDBAsyncClient
+) -> int:
+    """Sign a person out everywhere (a new password, a block), in the caller's transaction."""
+    return (
+        await PanelSession.filter(employee_id=employee_id, ended_at=None)
+        .using_db(connection)
+        .update(ended_at=now)
+    )
+
+
 async def end_other_sessions(actor: Actor, keep: PanelSession, now: dt.datetime) -> int:
     """Sign the person out everywhere except this browser; returns how many sessions ended."""
     async with in_transaction() as conn:

@@ -35,7 +35,7 @@ from core.models import (
     InteractionKind,
     Tag,
 )
-from core.services import audit
+from core.services import audit, webhooks
 from core.services.access import Actor, Permission, require
 from core.services.contacts import (
     ContactInput,
@@ -261,6 +261,9 @@ async def create_client(actor: Actor, data: ClientInput, phone_region: str) -> C
             await _check_phone_free(values["phone"], conn)
             client = await Client.create(**values, using_db=conn)
             await _set_tags(client, data.tags, conn)
+            await webhooks.emit(
+                webhooks.CLIENT_CREATED, webhooks.client_data(client), connection=conn
+            )
             await audit.record(
                 actor,
                 "client.created",
@@ -387,6 +390,9 @@ async def log_client_interaction(
             entry.id,
             {"client_id": client_id, "kind": data.kind, "subject": data.subject},
             connection=conn,
+        )
+        await webhooks.emit(
+            webhooks.INTERACTION_LOGGED, webhooks.interaction_data(entry), connection=conn
         )
     return await Interaction.filter(id=entry.id).prefetch_related("employee").get()
 

@@ -20,13 +20,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from tortoise.transactions import in_transaction
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput
 from core.i18n import N_
-from core.models import AuditLog, Employee, Role
+from core.models import AuditLog, Employee
 from core.services import login_throttle
-from core.services.access import Actor
+from core.services.access import Actor, Permission, require
 
-TOTP_ROLES = frozenset({Role.ADMIN, Role.DIRECTOR})
 ISSUER = "Ona"
 STEP_SECONDS = 30
 # A code from the step before or after also counts: phone clocks drift.
@@ -36,8 +35,8 @@ WRONG_CODE = N_("Wrong code. Enter the 6 digits your app shows now.")
 _CODE = re.compile(r"^\d{6}$")
 
 
-def may_use_totp(role: Role | None) -> bool:
-    return role in TOTP_ROLES
+def may_use_totp(actor: Actor) -> bool:
+    return actor.can(Permission.USE_TOTP)
 
 
 def _fernet(secret_key: str) -> Fernet:
@@ -89,8 +88,7 @@ class Setup:
 
 
 def _require_totp_role(actor: Actor) -> None:
-    if not actor.is_staff or not may_use_totp(actor.role):
-        raise PermissionDenied()
+    require(actor, Permission.USE_TOTP)
 
 
 def start_setup(actor: Actor, account_name: str, secret_key: str, now: dt.datetime) -> Setup:

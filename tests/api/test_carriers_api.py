@@ -54,7 +54,7 @@ async def test_invalid_carrier_fields_are_named(api):
     assert reply.field_errors == {
         "name": "This field cannot be empty.",
         "country": "Enter a two-letter country code such as NG.",
-        "modes.0": "Choose one of: 'road', 'rail', 'sea' or 'air'.",
+        "modes.0": "Choose one of: road, rail, sea, air.",
         "email": "Enter at least 3 characters.",
     }
     assert not await Carrier.exists()

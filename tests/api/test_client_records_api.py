@@ -16,7 +16,9 @@ from core.models import (
     Interaction,
     InteractionKind,
     Role,
+    WebhookDelivery,
 )
+from core.services import webhooks
 from tests.querycount import count_queries
 
 
@@ -54,6 +56,14 @@ async def test_contact_people_of_clients_and_carriers(api):
     invalid = await api.post(f"/clients/{client.id}/contacts", json={"position": "Boss"})
     assert invalid.status == 422
     assert invalid.field_errors == {"name": "This field is required."}
+    invalid = await api.post(
+        f"/carriers/{carrier.id}/contacts", json={"name": "Ibrahim", "email": "nope", "x": 1}
+    )
+    assert invalid.status == 422
+    assert invalid.field_errors == {
+        "email": "Enter an e-mail address such as name@example.com.",
+        "x": "This field is not allowed.",
+    }
     for path in ("/clients/999/contacts", "/carriers/999/contacts"):
         assert (await api.get(path)).status == 404
         assert (await api.post(path, json={"name": "Ghost"})).status == 404
@@ -107,12 +117,13 @@ async def test_log_and_list_interactions(api, api_as):
     )
     assert invalid.status == 422
     assert invalid.field_errors == {
-        "kind": "Choose one of: 'call', 'meeting', 'email' or 'message'.",
+        "kind": "Choose one of: call, meeting, email, message.",
         "subject": "This field cannot be empty.",
     }
     assert (
         await api.post("/clients/999/interactions", json={"kind": "call", "subject": "x"})
     ).status == 404
+    assert (await api.get("/clients/999/interactions")).status == 404
     accountant = await api_as(Role.ACCOUNTANT)
     assert (await accountant.get(f"/clients/{client.id}/interactions")).status == 200
     refused = await accountant.post(
@@ -184,3 +195,20 @@ async def test_consent_shows_current_answers_and_the_log(api, api_as):
     assert (await api.get("/clients/999/consent")).status == 404
     dispatcher = await api_as(Role.DISPATCHER)
     assert (await dispatcher.get(f"/clients/{client.id}/consent")).status == 403
+
+
+async def test_api_writes_queue_webhook_events(api, admin):
+    await webhooks.create_endpoint(
+        admin, "http://127.0.0.1:9/hook", ["client.created", "interaction.logged"]
+    )
+
+    created = await api.post("/clients", json={"name": "Ada", "city": "Lagos"})
+    client_id = created.body["id"]
+    logged = await api.post(
+        f"/clients/{client_id}/interactions", json={"kind": "call", "subject": "Intro"}
+    )
+
+    deliveries = {d.event: d for d in await WebhookDelivery.all()}
+    assert set(deliveries) == {"client.created", "interaction.logged"}
+    assert deliveries["client.created"].payload["data"]["id"] == client_id
+    assert deliveries["interaction.logged"].payload["data"]["id"] == logged.body["id"]

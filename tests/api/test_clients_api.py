@@ -93,8 +93,8 @@ async def test_invalid_fields_are_named_and_nothing_is_written(api):
     errors = reply.field_errors
     assert errors["name"] == "This field is required."
     assert errors["email"] == "Enter an e-mail address such as name@example.com."
-    assert errors["language"] == "Choose one of: 'en', 'ru' or 'yo'."
-    assert errors["kind"] == "Choose one of: 'individual' or 'legal_entity'."
+    assert errors["language"] == "Choose one of: en, ru, yo."
+    assert errors["kind"] == "Choose one of: individual, legal_entity."
     assert errors["manager_id"] == "Enter a number of at most 2147483647."
     assert errors["tags.3"] == "Enter at most 60 characters."
     assert errors["colour"] == "This field is not allowed."

@@ -7,59 +7,21 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from core.models import Client, Consent, Employee, Role
 from core.services.auth import create_admin, hash_password
 from core.services.consent import CONSENT_TEXT
+from tests.e2e.conftest import needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE_TYPED = "+234 803 555 0101"
 PHONE = "+2348035550101"
 PASSWORD = "correct horse battery"
-TIMEOUT_MS = 15_000
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"
-)
-
-
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        await chromium.close()
-
-
-@pytest.fixture
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    ctx = await browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(TIMEOUT_MS)
-    yield ctx
-    await ctx.close()
-
-
-@pytest.fixture
-async def page(context: BrowserContext) -> Page:
-    return await context.new_page()
+pytestmark = needs_chromium
 
 
 def bot_says(page: Page, text: str):
@@ -235,7 +197,8 @@ async def test_sign_out_button(runtime, context, page):
     admin, _password = await create_admin("Ada Admin", "ada", PASSWORD)
     await open_session(context, runtime, admin)
     await page.goto(f"{runtime.base_url}/admin/")
-    await expect(page).to_have_url(f"{runtime.base_url}/admin/clients")
+    await expect(page).to_have_url(f"{runtime.base_url}/admin/dashboard")
+    await page.goto(f"{runtime.base_url}/admin/clients")
     await expect(page.get_by_text("No clients found.")).to_be_visible()
     await expect(page.locator("header .who")).to_have_text("Ada Admin")
     await expect(page.locator("header nav").get_by_role("link", name="Clients")).to_be_visible()

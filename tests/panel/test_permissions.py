@@ -11,7 +11,16 @@ import re
 import pytest
 
 from admin_web.routes import PANEL_ROUTES
-from core.models import Carrier, Client, Employee, MarketingSource, Role
+from core.models import (
+    ApiKey,
+    Carrier,
+    Client,
+    Employee,
+    MarketingSource,
+    Role,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from core.services.access import Actor, ActorKind
 from tests.panel.panel_client import Panel
 
@@ -19,17 +28,35 @@ SKIP = {"logout", "login", "login.submit"}  # covered by the sign-in tests
 
 
 async def _objects() -> dict[str, int]:
-    """One object per section, so routes with an id in their path have something to open."""
+    """One object per path parameter, so routes with an id have something to open."""
     target = await Employee.create(name="Target Person", role=Role.MANAGER)
     source = await MarketingSource.create(code="radio", name="Radio")
     client = await Client.create(name="Ada Client", phone="+2348030000000")
     carrier = await Carrier.create(name="Trans Sahara")
-    return {"staff": target.id, "sources": source.id, "clients": client.id, "carriers": carrier.id}
+    key = await ApiKey.create(name="ERP", prefix="abc123", key_hash="0" * 64, role=Role.MANAGER)
+    endpoint = await WebhookEndpoint.create(url="http://127.0.0.1:9/x", secret="s", events=[])
+    delivery = await WebhookDelivery.create(
+        endpoint=endpoint, event="ping", event_id="e1", payload={}, state="failed"
+    )
+    return {
+        "staff": target.id,
+        "sources": source.id,
+        "clients": client.id,
+        "carriers": carrier.id,
+        "api-keys": key.id,
+        "webhooks": endpoint.id,
+        "delivery_id": delivery.id,
+    }
 
 
 def _url(path: str, ids: dict[str, int]) -> str:
     section = path.strip("/").split("/")[0]
-    return "/admin" + re.sub(r"\{[^}]+\}", str(ids.get(section, 1)), path)
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        return str(ids.get(name) or ids.get(section) or ids["clients"])
+
+    return "/admin" + re.sub(r"\{(\w+)[^}]*\}", value, path)
 
 
 @pytest.mark.parametrize("role", list(Role))

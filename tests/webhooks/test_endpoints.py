@@ -45,8 +45,14 @@ async def test_creating_an_endpoint_generates_a_secret_and_audits_without_it(adm
         "url": receiver.url,
         "events": ["client.created", "interaction.logged"],
         "description": "ERP",
+        "is_active": True,
     }
     assert endpoint.secret not in str(entry.details)
+
+    paused = await create_endpoint(admin, receiver.url, [CLIENT_CREATED], is_active=False)
+    assert not paused.is_active
+    await emit(CLIENT_CREATED, {"id": 1})
+    assert [d.endpoint_id for d in await WebhookDelivery.all()] == [endpoint.id]
 
 
 @pytest.mark.parametrize(

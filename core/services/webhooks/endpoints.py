@@ -109,7 +109,12 @@ def _fields(endpoint: WebhookEndpoint) -> dict[str, Any]:
 
 
 async def create_endpoint(
-    actor: Actor, url: str, events: Iterable[str], description: str = ""
+    actor: Actor,
+    url: str,
+    events: Iterable[str],
+    description: str = "",
+    *,
+    is_active: bool = True,
 ) -> WebhookEndpoint:
     """Register a URL for some events. The generated secret is on the returned endpoint."""
     require(actor, Permission.MANAGE_INTEGRATIONS)
@@ -117,12 +122,12 @@ async def create_endpoint(
         "url": _clean_url(url),
         "events": _clean_events(events),
         "description": _clean_description(description),
+        "is_active": bool(is_active),
     }
     async with in_transaction() as conn:
         endpoint = await WebhookEndpoint.create(
             **values,
             secret=secrets.token_urlsafe(32),
-            is_active=True,
             created_by_id=actor.employee_id,
             using_db=conn,
         )
