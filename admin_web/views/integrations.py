@@ -140,12 +140,13 @@ class WebhooksSection(Section):
         self, request: web.Request, actor: Actor, obj: Model | None, values: dict[str, Any]
     ) -> Model:
         if obj is None:
-            endpoint = await create_endpoint(
-                actor, values["url"], values["events"], values.get("description") or ""
+            return await create_endpoint(
+                actor,
+                values["url"],
+                values["events"],
+                values.get("description") or "",
+                is_active=bool(values.get("is_active")),
             )
-            if not values.get("is_active"):
-                await update_endpoint(actor, endpoint.id, is_active=False)
-            return endpoint
         return await update_endpoint(
             actor,
             obj.pk,
