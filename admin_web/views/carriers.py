@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
 from admin_web.keys import SETTINGS
 from admin_web.routing import get
@@ -99,9 +100,9 @@ class CarriersSection(Section):
             if obj is None:
                 return await create_carrier(actor, CarrierInput(**data), region)
             return await update_carrier(actor, obj.pk, CarrierChanges(**data), region)
-        except ValidationError as exc:
-            where = str(exc.errors()[0]["loc"][0]) if exc.errors() else "name"
-            raise InvalidInput(where, N_("Check this value.")) from None
+        except ValidationError as exc:  # the service's own model said no: show its message
+            where, message = (field_errors(exc) or [("name", _("Check this value."))])[0]
+            raise InvalidInput(where.split(".")[0], message) from None
 
     async def extra_context(self, obj: Model | None) -> dict[str, Any]:
         if obj is None:

@@ -17,6 +17,7 @@ from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
 from admin_web.keys import SETTINGS
 from admin_web.routing import get, post
@@ -179,9 +180,9 @@ class ClientsSection(Section):
             if obj is None:
                 return await create_client(actor, ClientInput(**data), region)
             return await update_client(actor, obj.pk, ClientChanges(**data), region)
-        except ValidationError as exc:
-            where = str(exc.errors()[0]["loc"][0]) if exc.errors() else "name"
-            raise InvalidInput(where, N_("Check this value.")) from None
+        except ValidationError as exc:  # the service's own model said no: show its message
+            where, message = (field_errors(exc) or [("name", _("Check this value."))])[0]
+            raise InvalidInput(where.split(".")[0], message) from None
 
 
 SECTION = ClientsSection()
