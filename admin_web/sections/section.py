@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -18,12 +19,14 @@ from urllib.parse import urlencode
 import aiohttp_jinja2
 from aiohttp import web
 from markupsafe import Markup
+from pydantic import ValidationError
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
 from admin_web.routing import PanelRoute, get, post
 from admin_web.sections.fields import Choices, Field, Kind
@@ -447,3 +450,13 @@ def _done_message(params: dict[str, str]) -> str | None:
 def link(url: str, text: str) -> Markup:
     """A safe link for list cells: the text is escaped, only the URL is ours."""
     return Markup('<a href="{}">{}</a>').format(url, text)
+
+
+@contextmanager
+def service_validation() -> Iterator[None]:
+    """Turn the first error of a service's pydantic model into a message next to its field."""
+    try:
+        yield
+    except ValidationError as exc:
+        where, message = (field_errors(exc) or [("name", _("Check this value."))])[0]
+        raise InvalidInput(where.split(".")[0], message) from None

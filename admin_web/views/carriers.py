@@ -5,21 +5,19 @@ Writes go through core.services.carriers, shared with the JSON API.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from aiohttp import web
 from babel import Locale
-from pydantic import ValidationError
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
+from admin_web.downloads import xlsx_response
 from admin_web.keys import SETTINGS
 from admin_web.routing import get
 from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
-from core.errors import InvalidInput
+from admin_web.sections.section import service_validation
 from core.i18n import N_, _, current_locale
 from core.models import Carrier, ContactPerson
 from core.services.access import Actor, Permission
@@ -96,13 +94,10 @@ class CarriersSection(Section):
     ) -> Model:
         data = {**values, "notes": values.get("notes") or "", "modes": values.get("modes") or []}
         region = request.config_dict[SETTINGS].phone_region
-        try:
+        with service_validation():
             if obj is None:
                 return await create_carrier(actor, CarrierInput(**data), region)
             return await update_carrier(actor, obj.pk, CarrierChanges(**data), region)
-        except ValidationError as exc:  # the service's own model said no: show its message
-            where, message = (field_errors(exc) or [("name", _("Check this value."))])[0]
-            raise InvalidInput(where.split(".")[0], message) from None
 
     async def extra_context(self, obj: Model | None) -> dict[str, Any]:
         if obj is None:
@@ -120,15 +115,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     zone = zone_of(await current_company(settings.currency, settings.timezone))
     data = await export_xlsx(in_chunks(query), carrier_columns(zone), _("Carriers"), zone=zone)
     await record(actor, "carrier.exported", "carrier", None, {"filters": chosen})
-    stamp = dt.datetime.now(zone).strftime("%Y-%m-%d")
-    return web.Response(
-        body=data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="carriers-{stamp}.xlsx"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return xlsx_response(data, "carriers", zone)
 
 
 ROUTES = [

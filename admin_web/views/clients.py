@@ -12,18 +12,17 @@ from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
-from pydantic import ValidationError
 from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
+from admin_web.downloads import xlsx_response
 from admin_web.keys import SETTINGS
 from admin_web.routing import get, post
 from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
+from admin_web.sections.section import service_validation
 from core.config import SUPPORTED_LANGUAGES
-from core.errors import InvalidInput
 from core.i18n import LANGUAGE_NAMES, N_, _
 from core.models import Client, ClientKind, Consent, Employee, Interaction, MarketingSource, Tag
 from core.services.access import Actor, Permission
@@ -176,13 +175,10 @@ class ClientsSection(Section):
         data["manager_id"] = int(values["manager_id"]) if values.get("manager_id") else None
         data["notes"] = values.get("notes") or ""
         region = request.config_dict[SETTINGS].phone_region
-        try:
+        with service_validation():
             if obj is None:
                 return await create_client(actor, ClientInput(**data), region)
             return await update_client(actor, obj.pk, ClientChanges(**data), region)
-        except ValidationError as exc:  # the service's own model said no: show its message
-            where, message = (field_errors(exc) or [("name", _("Check this value."))])[0]
-            raise InvalidInput(where.split(".")[0], message) from None
 
 
 SECTION = ClientsSection()
@@ -211,15 +207,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     rows = in_chunks(query, prefetch=("manager", "tags"))
     data = await export_xlsx(rows, client_columns(zone), _("Clients"), zone=zone)
     await record(actor, "client.exported", "client", None, {"filters": chosen})
-    stamp = dt.datetime.now(zone).strftime("%Y-%m-%d")
-    return web.Response(
-        body=data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="clients-{stamp}.xlsx"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return xlsx_response(data, "clients", zone)
 
 
 async def duplicates_page(request: web.Request) -> web.StreamResponse:
