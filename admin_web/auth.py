@@ -78,7 +78,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         await _check_csrf(request)
     await sessions.touch(request)
     actor = actor_of(employee)
+    request[ACTOR] = actor  # set first, so even the 403 page shows the person's own menu
     if needed is not None and not actor.can(needed):
         raise web.HTTPForbidden()
-    request[ACTOR] = actor
     return await handler(request)

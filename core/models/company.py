@@ -22,6 +22,9 @@ class Company(Model):
     class Meta:
         table = "company"
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class MarketingSource(Model):
     """Where clients come from. Client.source holds the code, so channels can set it too."""
