@@ -436,6 +436,7 @@ _DONE = {
     "imported": N_("Imported {count} rows."),
     "deleted": N_("Deleted."),
     "merged": N_("Merged."),
+    "contact": N_("Contact person added."),
 }
 
 

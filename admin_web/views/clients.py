@@ -24,7 +24,16 @@ from admin_web.sections import Column, Field, Filter, Kind, Section, static_choi
 from admin_web.sections.section import service_validation
 from core.config import SUPPORTED_LANGUAGES
 from core.i18n import LANGUAGE_NAMES, N_, _
-from core.models import Client, ClientKind, Consent, Employee, Interaction, MarketingSource, Tag
+from core.models import (
+    Client,
+    ClientKind,
+    Consent,
+    ContactPerson,
+    Employee,
+    Interaction,
+    MarketingSource,
+    Tag,
+)
 from core.services.access import Actor, Permission
 from core.services.audit import record
 from core.services.clients import (
@@ -188,8 +197,10 @@ async def client_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     dossier = await client_dossier(actor, int(request.match_info["client_id"]))
     await dossier.client.fetch_related("tags")
+    contacts = await ContactPerson.filter(client_id=dossier.client.id).order_by("name")
     context = {
         "d": dossier,
+        "contacts": contacts,
         "section": SECTION,
         "can_edit": actor.can(Permission.EDIT_CLIENTS),
         "done": request.query.get("done"),
