@@ -19,6 +19,7 @@ from admin_web.auth import ACTOR, CSRF_REFUSED, auth_middleware, csrf_token
 from admin_web.cells import cell_text
 from admin_web.keys import HEALTH, I18N, SETTINGS
 from admin_web.navigation import nav_for
+from admin_web.params import has_nul
 from admin_web.routes import add_panel_routes
 from admin_web.security_headers import add_security_headers
 from admin_web.views import health
@@ -67,6 +68,22 @@ def _error_page(request: web.Request, status: int, message: str) -> web.StreamRe
     return aiohttp_jinja2.render_template(
         "error.html", request, {"status": status, "message": message}, status=status
     )
+
+
+@web.middleware
+async def nul_guard_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A NUL anywhere in the input is refused up front: PostgreSQL cannot store it."""
+    suspects = list(request.query.values())
+    if request.method == "POST" and request.content_type in _FORM_TYPES:
+        suspects += [v for v in (await request.post()).values() if isinstance(v, str)]
+    if any(has_nul(value) for value in suspects):
+        return _error_page(
+            request, 400, _("The request contains a character that is not allowed.")
+        )
+    return await handler(request)
+
+
+_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 @web.middleware
@@ -146,7 +163,13 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
     # Ours before Jinja's context processors, so templates see the signed-in actor. The
     # session middleware is outermost so its cookies ride on every answer, errors included.
     panel.middlewares.extend(
-        [sessions.session_middleware, locale_middleware, error_middleware, auth_middleware]
+        [
+            sessions.session_middleware,
+            locale_middleware,
+            error_middleware,
+            nul_guard_middleware,
+            auth_middleware,
+        ]
     )
     env = aiohttp_jinja2.setup(
         panel,

@@ -71,6 +71,9 @@ class Field:
                 raise InvalidInput(self.name, N_("This field is required."))
             return values
         text = str(raw or "").strip()
+        allowed_controls = "\n\r\t" if self.kind is Kind.TEXTAREA else ""
+        if any(ord(ch) < 32 and ch not in allowed_controls for ch in text):
+            raise InvalidInput(self.name, N_("Remove the invisible control characters."))
         if not text:
             if self.required:
                 raise InvalidInput(self.name, N_("This field is required."))

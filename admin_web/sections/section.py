@@ -28,6 +28,7 @@ from tortoise.transactions import in_transaction
 
 from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
+from admin_web.params import path_id
 from admin_web.routing import PanelRoute, get, post
 from admin_web.sections.fields import Choices, Field, Kind
 from core.errors import InvalidInput
@@ -202,7 +203,7 @@ class Section:
 
     async def get_item(self, request: web.Request) -> Model:
         actor: Actor = request[ACTOR]
-        item_id = int(request.match_info["item_id"])
+        item_id = path_id(request)
         obj = await self.scope(actor, self.model.all()).filter(pk=item_id)
         if not obj:
             raise web.HTTPNotFound()
@@ -217,7 +218,8 @@ class Section:
         status: int = 200,
     ) -> web.StreamResponse:
         actor: Actor = request[ACTOR]
-        fields = [(f, await f.choices(actor) if f.choices else None) for f in self.fields]
+        stored = await self.values_of(obj) if obj is not None else {}
+        fields = [(f, await self.choices_for(actor, f, stored.get(f.name))) for f in self.fields]
         context = {
             "section": self,
             "obj": obj,
@@ -237,12 +239,35 @@ class Section:
         obj = await self.get_item(request)
         return await self._form(request, obj, await self.values_of(obj), {})
 
-    async def parse(self, actor: Actor, raw: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    async def choices_for(
+        self, actor: Actor, f: Field, current: Any
+    ) -> list[tuple[str, str]] | None:
+        """The field's options, plus the item's stored value when it is no longer offered
+        (an inactive source, a blocked manager): saving the form must not erase it."""
+        if f.choices is None:
+            return None
+        options = await f.choices(actor)
+        offered = {value for value, _label in options}
+        stored = current if isinstance(current, list) else [current]
+        for value in stored:
+            shown = f.shown(value)
+            if shown not in (None, "", []) and str(shown) not in offered:
+                options = [*options, (str(shown), await self.choice_label(f, str(shown)))]
+        return options
+
+    async def choice_label(self, f: Field, value: str) -> str:
+        return value
+
+    async def parse(
+        self, actor: Actor, raw: Any, stored: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         """Every field's value, and a translated message for each field that is wrong."""
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
+        stored = stored or {}
         for f in self.fields:
-            allowed = {v for v, _label in await f.choices(actor)} if f.choices else None
+            options = await self.choices_for(actor, f, stored.get(f.name))
+            allowed = {v for v, _label in options} if options is not None else None
             given = raw.getall(f.name, []) if f.kind is Kind.MULTI else raw.get(f.name)
             try:
                 values[f.name] = f.parse(given, allowed)
@@ -283,7 +308,8 @@ class Section:
     async def _submit(self, request: web.Request, obj: Model | None) -> web.StreamResponse:
         actor: Actor = request[ACTOR]
         form = await request.post()
-        values, errors = await self.parse(actor, form)
+        stored = await self.values_of(obj) if obj is not None else {}
+        values, errors = await self.parse(actor, form, stored)
         if not errors:
             try:
                 saved = await self.save(request, actor, obj, values)
@@ -347,7 +373,18 @@ class Section:
             dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+        if "\x00" in text:
+            return [], [(0, "", _("This is not a CSV file. Save it as CSV UTF-8."))]
+        try:
+            return await self._parse_rows(
+                actor, csv.DictReader(io.StringIO(text), dialect=dialect)
+            )
+        except csv.Error:
+            return [], [(0, "", _("This is not a CSV file. Save it as CSV UTF-8."))]
+
+    async def _parse_rows(
+        self, actor: Actor, reader: csv.DictReader
+    ) -> tuple[list[tuple[int, dict[str, Any]]], list[tuple[int, str, str]]]:
         fields = self.import_fields()
         by_header = {}
         for f in fields:

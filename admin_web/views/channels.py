@@ -14,16 +14,19 @@ from typing import Any
 import aiohttp_jinja2
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
+from babel.dates import format_time
 
 from admin_web.auth import ACTOR
 from admin_web.keys import CHANNELS, SETTINGS
+from admin_web.params import as_id
 from admin_web.routing import get, post
 from bot.channels.viber.session import ViberSession
 from core.config import Settings
-from core.i18n import _
+from core.i18n import _, current_locale
 from core.models import Channel, ChannelIdentity
 from core.services.access import Actor, Permission
 from core.services.audit import record
+from core.services.company import current_company, zone_of
 
 STATUS_TIMEOUT = 5.0
 
@@ -110,16 +113,18 @@ async def channels_page(request: web.Request) -> web.StreamResponse:
 async def send_test(request: web.Request) -> web.StreamResponse:
     """A real message through the same Bot the conversations use, to a staff member's chat."""
     form = await request.post()
-    try:
-        identity_id = int(str(form.get("identity", "")))
-    except ValueError:
-        raise web.HTTPFound("/admin/channels?failed=1") from None
-    identity = await ChannelIdentity.get_or_none(id=identity_id, employee_id__not_isnull=True)
+    identity_id = as_id(form.get("identity"))
+    identity = (
+        await ChannelIdentity.get_or_none(id=identity_id, employee_id__not_isnull=True)
+        if identity_id is not None
+        else None
+    )
     bot = request.config_dict[CHANNELS].bot(identity.channel) if identity else None
     if identity is None or bot is None or identity.chat_id is None:
         raise web.HTTPFound("/admin/channels?failed=1")
-    stamp = dt.datetime.now(dt.UTC).strftime("%H:%M:%S UTC")
-    text = _("Test message from the Ona panel, sent at {time}.", time=stamp)
+    zone = zone_of(await current_company())
+    stamp = format_time(dt.datetime.now(zone), "medium", locale=current_locale())
+    text = _("Test message from the Ona panel, sent at {time}.", time=f"{stamp} {zone.key}")
     try:
         async with asyncio.timeout(15):
             await bot.send_message(chat_id=identity.chat_id, text=text)

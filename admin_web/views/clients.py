@@ -19,6 +19,7 @@ from tortoise.queryset import QuerySet
 from admin_web.auth import ACTOR
 from admin_web.downloads import xlsx_response
 from admin_web.keys import SETTINGS
+from admin_web.params import as_id, path_id
 from admin_web.routing import get, post
 from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
 from admin_web.sections.section import service_validation
@@ -31,6 +32,7 @@ from core.models import (
     ContactPerson,
     Employee,
     Interaction,
+    InteractionKind,
     MarketingSource,
     Tag,
 )
@@ -58,6 +60,13 @@ CONSENT = [
     ("withdrawn", N_("Withdrew consent")),
     ("none", N_("Never asked")),
 ]
+INTERACTION_KINDS = {
+    InteractionKind.MESSAGE.value: N_("Message"),
+    InteractionKind.CALL.value: N_("Call"),
+    InteractionKind.MEETING.value: N_("Meeting"),
+    InteractionKind.EMAIL.value: N_("Email"),
+    InteractionKind.SYSTEM.value: N_("System"),
+}
 ACTIVE_WINDOWS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7)}
 
 
@@ -88,9 +97,9 @@ def _consented(client: Client) -> str:
 def _local_day_start(text: str, zone: Any) -> dt.datetime | None:
     try:
         day = dt.date.fromisoformat(text)
-    except ValueError:
+        return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # not a date, or one at the calendar's very edge
         return None
-    return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC)
 
 
 class ClientsSection(Section):
@@ -172,6 +181,12 @@ class ClientsSection(Section):
         values["manager_id"] = str(obj.manager_id) if obj.manager_id else None  # type: ignore[attr-defined]
         return values
 
+    async def choice_label(self, f: Field, value: str) -> str:
+        if f.name == "manager_id":
+            found = await Employee.get_or_none(id=int(value))
+            return found.name if found else value
+        return value
+
     async def initial(self, actor: Actor) -> dict[str, Any]:
         mine = str(actor.employee_id) if actor.sees_only_own_clients else None
         return {"kind": "individual", "language": "en", "manager_id": mine}
@@ -187,7 +202,9 @@ class ClientsSection(Section):
         with service_validation():
             if obj is None:
                 return await create_client(actor, ClientInput(**data), region)
-            return await update_client(actor, obj.pk, ClientChanges(**data), region)
+            # Send only what changed: an unchanged inactive manager must not be re-checked.
+            changed = {k: v for k, v in data.items() if k == "tags" or getattr(obj, k) != v}
+            return await update_client(actor, obj.pk, ClientChanges(**changed), region)
 
 
 SECTION = ClientsSection()
@@ -195,12 +212,13 @@ SECTION = ClientsSection()
 
 async def client_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
-    dossier = await client_dossier(actor, int(request.match_info["client_id"]))
+    dossier = await client_dossier(actor, path_id(request, "client_id"))
     await dossier.client.fetch_related("tags")
     contacts = await ContactPerson.filter(client_id=dossier.client.id).order_by("name")
     context = {
         "d": dossier,
         "contacts": contacts,
+        "kind_labels": INTERACTION_KINDS,
         "section": SECTION,
         "can_edit": actor.can(Permission.EDIT_CLIENTS),
         "done": request.query.get("done"),
@@ -229,12 +247,10 @@ async def duplicates_page(request: web.Request) -> web.StreamResponse:
 
 async def merge(request: web.Request) -> web.StreamResponse:
     form = await request.post()
-    try:
-        keep = int(str(form.get("keep", "")))
-        others = [int(str(v)) for v in form.getall("merge", []) if int(str(v)) != keep]
-    except ValueError:
-        raise web.HTTPFound("/admin/clients/duplicates?error=1") from None
-    if not others:
+    keep = as_id(form.get("keep"))
+    chosen = [as_id(v) for v in form.getall("merge", [])]
+    others = [i for i in chosen if i is not None and i != keep]
+    if keep is None or not others or None in chosen:
         raise web.HTTPFound("/admin/clients/duplicates?error=1")
     client = await merge_clients(request[ACTOR], keep, others)
     raise web.HTTPFound(f"/admin/clients/{client.id}?" + urlencode({"done": "merged"}))

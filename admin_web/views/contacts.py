@@ -10,6 +10,7 @@ from aiohttp import web
 
 from admin_web.auth import ACTOR
 from admin_web.keys import SETTINGS
+from admin_web.params import path_id
 from admin_web.routing import get, post
 from admin_web.sections import Field, Kind
 from admin_web.sections.section import service_validation
@@ -32,7 +33,7 @@ Adder = Callable[[Actor, int, ContactInput, str], Awaitable[ContactPerson]]
 
 async def _owner(request: web.Request, kind: str) -> tuple[str, str]:
     """The owner's name and page; NotFound (a 404) when the actor may not see it."""
-    owner_id = int(request.match_info["owner_id"])
+    owner_id = path_id(request, "owner_id")
     if kind == "client":
         client = await get_client(request[ACTOR], owner_id)
         return client.name, f"/admin/clients/{owner_id}"
@@ -79,7 +80,7 @@ def _pages(kind: str, add: Adder) -> tuple[Callable, Callable]:
             try:
                 with service_validation():
                     data = ContactInput(**values)
-                await add(request[ACTOR], int(request.match_info["owner_id"]), data, region)
+                await add(request[ACTOR], path_id(request, "owner_id"), data, region)
             except InvalidInput as exc:
                 errors[exc.field] = _(exc.msgid, **exc.params)
             else:

@@ -14,6 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from admin_web.auth import ACTOR
+from admin_web.params import as_id, path_id
 from admin_web.routing import get, post
 from admin_web.sections import Column, Field, Kind, Section
 from core.errors import InvalidInput
@@ -106,8 +107,8 @@ KEYS = ApiKeysSection()
 
 
 async def revoke(request: web.Request) -> web.StreamResponse:
-    await revoke_api_key(request[ACTOR], int(request.match_info["item_id"]))
-    raise web.HTTPFound(KEYS.url(f"/{request.match_info['item_id']}?done=saved"))
+    await revoke_api_key(request[ACTOR], path_id(request))
+    raise web.HTTPFound(KEYS.url(f"/{path_id(request)}?done=saved"))
 
 
 class WebhooksSection(Section):
@@ -157,7 +158,7 @@ class WebhooksSection(Section):
         )
 
     async def extra_context(self, obj: Model | None) -> dict[str, Any]:
-        return {"states": STATES}
+        return {"states": STATES, "state_labels": dict(STATES)}
 
     async def validate(
         self, actor: Actor, values: dict[str, Any], obj: Model | None, conn: BaseDBAsyncClient
@@ -178,7 +179,7 @@ async def endpoint_page(request: web.Request) -> web.StreamResponse:
         actor,
         obj.pk,
         state=state if state in {s for s, _label in STATES} else None,
-        cursor=int(cursor) if cursor.isdigit() else None,
+        cursor=as_id(cursor),
     )
     values = await WEBHOOKS.values_of(obj)
     fields = [(f, await f.choices(actor) if f.choices else None) for f in WEBHOOKS.fields]
@@ -195,30 +196,36 @@ async def endpoint_page(request: web.Request) -> web.StreamResponse:
         "deliveries": page,
         "state": state,
         "states": STATES,
+        "state_labels": dict(STATES),
     }
     return aiohttp_jinja2.render_template("webhook_form.html", request, context)
 
 
 async def test_event(request: web.Request) -> web.StreamResponse:
-    endpoint_id = int(request.match_info["item_id"])
+    endpoint_id = path_id(request)
     await send_test_event(request[ACTOR], endpoint_id)
     raise web.HTTPFound(WEBHOOKS.url(f"/{endpoint_id}?done=queued"))
 
 
 async def rotate(request: web.Request) -> web.StreamResponse:
-    endpoint_id = int(request.match_info["item_id"])
+    endpoint_id = path_id(request)
     await rotate_secret(request[ACTOR], endpoint_id)
     raise web.HTTPFound(WEBHOOKS.url(f"/{endpoint_id}?done=saved"))
 
 
 async def delivery_page(request: web.Request) -> web.StreamResponse:
-    detail = await delivery_detail(request[ACTOR], int(request.match_info["delivery_id"]))
-    context = {"d": detail, "section": WEBHOOKS, "done": request.query.get("done")}
+    detail = await delivery_detail(request[ACTOR], path_id(request, "delivery_id"))
+    context = {
+        "d": detail,
+        "section": WEBHOOKS,
+        "done": request.query.get("done"),
+        "state_labels": dict(STATES),
+    }
     return aiohttp_jinja2.render_template("webhook_delivery.html", request, context)
 
 
 async def resend_delivery(request: web.Request) -> web.StreamResponse:
-    delivery_id = int(request.match_info["delivery_id"])
+    delivery_id = path_id(request, "delivery_id")
     await resend(request[ACTOR], delivery_id)
     raise web.HTTPFound(f"/admin/webhooks/deliveries/{delivery_id}?done=queued")
 

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from admin_web.auth import ACTOR
 from admin_web.keys import CHANNELS, CLOCK, SETTINGS
+from admin_web.params import path_id
 from admin_web.routing import post
 from admin_web.sections import Column, Field, Filter, Kind, Section
 from core.config import SUPPORTED_LANGUAGES
@@ -151,7 +152,7 @@ SECTION = StaffSection()
 async def invite(request: web.Request) -> web.StreamResponse:
     """A fresh single-use code for this person, shown once with its links and a QR code."""
     actor: Actor = request[ACTOR]
-    employee = await Employee.get_or_none(id=int(request.match_info["item_id"]), is_active=True)
+    employee = await Employee.get_or_none(id=path_id(request), is_active=True)
     if employee is None:
         raise web.HTTPNotFound()
     if not may_assign(actor, employee.role):

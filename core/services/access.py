@@ -53,7 +53,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.EXPORT_CLIENTS: frozenset({A, D, H, MKT}),
     Permission.VIEW_CARRIERS: frozenset({A, D, H, M, DIS, ACC}),
     Permission.EDIT_CARRIERS: frozenset({A, D, DIS}),
-    Permission.LOG_INTERACTIONS: frozenset({A, D, H, M, DIS}),
+    Permission.LOG_INTERACTIONS: frozenset({A, D, H, M}),
     Permission.MANAGE_STAFF: frozenset({A, D}),
     Permission.MANAGE_COMPANY: frozenset({A, D}),
     Permission.MANAGE_CHANNELS: frozenset({A}),
