@@ -42,7 +42,7 @@ from core.i18n import I18n
 from core.models import Channel, Role
 from core.ports import SystemClock
 from core.scheduling import LeaderLock, Scheduler
-from core.services import auth, demo, jobs, staff
+from core.services import auth, demo, jobs, locations, staff
 from core.services.webhooks import WebhookSender
 from core.supervisor import Supervisor
 
@@ -302,10 +302,20 @@ async def seed_demo(settings: Settings, if_empty: bool) -> None:
         if if_empty and not await demo.database_is_empty():
             return
         await demo.seed_demo()
+        cities = await locations.load_world_cities()
         _employee, password = await auth.create_admin("Administrator", "admin")
-        print("Demo data loaded.")
+        print(f"Demo data loaded, with {cities} of the world's cities as locations.")
         print(f"Admin panel: http://{settings.host}:{settings.port}/admin/")
         print(f"Sign in as: admin / {password}   (shown once; reset with create-admin)")
+    finally:
+        await close_db()
+
+
+async def load_cities(settings: Settings, min_population: int) -> None:
+    await init_db(settings.database_url)
+    try:
+        added = await locations.load_world_cities(min_population)
+        print(f"Added {added} cities with at least {min_population} people as locations.")
     finally:
         await close_db()
 
@@ -364,6 +374,8 @@ def _parser() -> argparse.ArgumentParser:
     invite = commands.add_parser("invite-staff", help="print a one-time staff invite")
     invite.add_argument("--name", required=True)
     invite.add_argument("--role", choices=[r.value for r in Role], default=Role.MANAGER.value)
+    cities = commands.add_parser("load-cities", help="add the world's cities as locations")
+    cities.add_argument("--min-population", type=int, default=locations.STARTER_MIN_POPULATION)
     makem = commands.add_parser("makemigrations", help="write a migration for model changes")
     makem.add_argument("--name", default=None)
     return parser
@@ -387,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate(settings.database_url))
         elif args.command == "seed-demo":
             asyncio.run(seed_demo(settings, args.if_empty))
+        elif args.command == "load-cities":
+            asyncio.run(load_cities(settings, args.min_population))
         elif args.command == "create-admin":
             asyncio.run(create_admin(settings, args.login, args.name, args.password))
         elif args.command == "invite-staff":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -17,6 +17,7 @@ from tortoise import Tortoise, connections
 
 from core.config import load_settings
 from core.db import migrate, tortoise_config
+from core.models import Role
 from core.services.company import forget_company
 from main import Runtime
 from tests.conversation import (
@@ -28,8 +29,10 @@ from tests.conversation import (
 )
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
+from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "location",
     "webhook_attempt",
     "webhook_delivery",
     "webhook_endpoint",
@@ -199,3 +202,23 @@ async def chat(request, chat_factory) -> ChatClient:
     if isinstance(client, WebChatClient):
         await client.connect()
     return client
+
+
+@pytest.fixture
+async def panel_for(runtime) -> AsyncIterator[Callable[[Role], Awaitable[Panel]]]:
+    """A signed-in panel user of the given role (a new employee each call)."""
+    opened: list[Panel] = []
+
+    async def open_as(role: Role, name: str | None = None) -> Panel:
+        employee = await make_employee(
+            name or f"{role.value.title()} User{len(opened)}", role, f"{role.value}{len(opened)}"
+        )
+        panel = Panel(runtime.base_url)
+        opened.append(panel)
+        await panel.sign_in(employee.login)
+        panel.employee = employee  # type: ignore[attr-defined]
+        return panel
+
+    yield open_as
+    for panel in opened:
+        await panel.close()

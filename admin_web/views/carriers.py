@@ -44,10 +44,11 @@ async def _countries(actor: Actor) -> list[tuple[str, str]]:
     return sorted(((c, names.get(c, c)) for c in COUNTRIES), key=lambda pair: pair[1])
 
 
-async def _used_countries(actor: Actor) -> list[tuple[str, str]]:
+async def _used_countries(actor: Actor, model: type[Model] = Carrier) -> list[tuple[str, str]]:
+    """The countries that rows of `model` are in, named in the reader's language."""
     names = Locale.parse(current_locale()).territories
     used = (
-        await Carrier.filter(country__not_isnull=True).distinct().values_list("country", flat=True)
+        await model.filter(country__not_isnull=True).distinct().values_list("country", flat=True)
     )
     return sorted(((c, names.get(c, c)) for c in used), key=lambda pair: pair[1])
 

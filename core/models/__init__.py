@@ -10,6 +10,7 @@ from core.models.channels import (
 )
 from core.models.company import Company, MarketingSource, Tag
 from core.models.crm import Interaction, InteractionKind
+from core.models.locations import Location, LocationKind
 from core.models.parties import Carrier, Client, ClientKind, ContactPerson
 from core.models.security import ApiKey, LoginAttempt, PanelSession
 from core.models.staff import Employee, Role, StaffInvite
@@ -37,6 +38,8 @@ __all__ = [
     "Employee",
     "Interaction",
     "InteractionKind",
+    "Location",
+    "LocationKind",
     "LoginAttempt",
     "MarketingSource",
     "PanelSession",

@@ -37,6 +37,8 @@ class Permission(StrEnum):
     MANAGE_SOURCES = "manage_sources"
     MANAGE_INTEGRATIONS = "manage_integrations"
     VIEW_AUDIT = "view_audit"
+    # Locations, lanes and transfers: the transport network quotes are priced over.
+    MANAGE_NETWORK = "manage_network"
     USE_STAFF_MENU = "use_staff_menu"
     # The optional second factor (TOTP) at sign-in.
     USE_TOTP = "use_totp"
@@ -60,6 +62,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_SOURCES: frozenset({A, D, MKT}),
     Permission.MANAGE_INTEGRATIONS: frozenset({A}),
     Permission.VIEW_AUDIT: frozenset({A, D}),
+    Permission.MANAGE_NETWORK: frozenset({A, D, DIS}),
     Permission.USE_STAFF_MENU: _ALL_STAFF,
     Permission.USE_TOTP: frozenset({A, D}),
 }

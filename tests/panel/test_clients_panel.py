@@ -219,7 +219,14 @@ async def test_list_pages_run_the_same_queries_for_10_and_1000_rows(panel_for):
             counts.append(queries.count)
         return min(counts)
 
-    pages = ["/admin/clients", "/admin/carriers", "/admin/staff", "/admin/audit", "/admin/sources"]
+    pages = [
+        "/admin/clients",
+        "/admin/carriers",
+        "/admin/staff",
+        "/admin/audit",
+        "/admin/sources",
+        "/admin/locations",
+    ]
     await fill(10)
     small = {path: await measure(path) for path in pages}
     await fill(1000)

@@ -13,6 +13,7 @@ import pytest
 from admin_web.routes import PANEL_ROUTES
 from core.models import (
     ApiKey,
+    Location,
     Carrier,
     Client,
     Employee,
@@ -46,6 +47,7 @@ async def _objects() -> dict[str, int]:
         "api-keys": key.id,
         "webhooks": endpoint.id,
         "delivery_id": delivery.id,
+        "locations": (await Location.create(name="Apapa Port")).id,
     }
 
 
