@@ -20,6 +20,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/clients", N_("Clients"), Permission.VIEW_CLIENTS),
     NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),
     NavItem("/admin/locations", N_("Locations"), Permission.MANAGE_NETWORK),
+    NavItem("/admin/lanes", N_("Lanes"), Permission.MANAGE_NETWORK),
     NavItem("/admin/sources", N_("Marketing sources"), Permission.MANAGE_SOURCES),
     NavItem("/admin/staff", N_("Users and roles"), Permission.MANAGE_STAFF),
     NavItem("/admin/company", N_("Company"), Permission.MANAGE_COMPANY),

@@ -32,6 +32,11 @@ from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "tariff",
+    "price_list",
+    "lane",
+    "zone_location",
+    "zone",
     "location",
     "webhook_attempt",
     "webhook_delivery",

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     MULTI = "multi"
     CHECKBOX = "checkbox"
     TIME = "time"
+    DATE = "date"
     INT = "int"
     DECIMAL = "decimal"
 
@@ -98,6 +99,14 @@ class Field:
                 return dt.time.fromisoformat(text)
             except ValueError:
                 raise InvalidInput(self.name, N_("Enter a time like 09:00.")) from None
+        if self.kind is Kind.DATE:
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                raise InvalidInput(self.name, N_("Enter a date like 2026-12-31.")) from None
+            if not 2000 <= day.year <= 2100:
+                raise InvalidInput(self.name, N_("Enter a date like 2026-12-31."))
+            return day
         if self.kind is Kind.INT:
             if not re.fullmatch(r"-?\d{1,12}", text):
                 raise InvalidInput(self.name, N_("Enter a whole number."))
@@ -118,6 +127,8 @@ class Field:
             return [] if self.kind is Kind.MULTI else ""
         if self.kind is Kind.TIME and isinstance(value, dt.time):
             return value.strftime("%H:%M")
+        if self.kind is Kind.DATE and isinstance(value, dt.date):
+            return value.isoformat()
         if self.kind is Kind.MULTI:
             return [str(v) for v in value]
         if isinstance(value, StrEnum):

@@ -248,11 +248,10 @@ class Section:
             return None
         options = await f.choices(actor)
         offered = {value for value, _label in options}
-        stored = current if isinstance(current, list) else [current]
-        for value in stored:
-            shown = f.shown(value)
-            if shown not in (None, "", []) and str(shown) not in offered:
-                options = [*options, (str(shown), await self.choice_label(f, str(shown)))]
+        shown = f.shown(current)
+        for value in shown if isinstance(shown, list) else [shown]:
+            if value not in (None, "") and str(value) not in offered:
+                options = [*options, (str(value), await self.choice_label(f, str(value)))]
         return options
 
     async def choice_label(self, f: Field, value: str) -> str:

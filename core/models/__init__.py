@@ -11,6 +11,7 @@ from core.models.channels import (
 from core.models.company import Company, MarketingSource, Tag
 from core.models.crm import Interaction, InteractionKind
 from core.models.locations import Location, LocationKind
+from core.models.network import Lane, PriceList, Tariff, TransportMode, Zone
 from core.models.parties import Carrier, Client, ClientKind, ContactPerson
 from core.models.security import ApiKey, LoginAttempt, PanelSession
 from core.models.staff import Employee, Role, StaffInvite
@@ -38,15 +39,20 @@ __all__ = [
     "Employee",
     "Interaction",
     "InteractionKind",
+    "Lane",
     "Location",
     "LocationKind",
     "LoginAttempt",
     "MarketingSource",
     "PanelSession",
+    "PriceList",
     "Role",
     "StaffInvite",
     "Tag",
+    "Tariff",
+    "TransportMode",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "Zone",
 ]

@@ -13,6 +13,7 @@ import pytest
 from admin_web.routes import PANEL_ROUTES
 from core.models import (
     ApiKey,
+    Lane,
     Location,
     Carrier,
     Client,
@@ -48,6 +49,15 @@ async def _objects() -> dict[str, int]:
         "webhooks": endpoint.id,
         "delivery_id": delivery.id,
         "locations": (await Location.create(name="Apapa Port")).id,
+        "lanes": (
+            await Lane.create(
+                carrier=carrier,
+                origin=await Location.create(name="Lagos"),
+                destination=await Location.create(name="Kano"),
+                mode="road",
+                transit_minutes=600,
+            )
+        ).id,
     }
 
 
