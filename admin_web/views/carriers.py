@@ -47,9 +47,9 @@ async def _countries(actor: Actor) -> list[tuple[str, str]]:
 async def _used_countries(actor: Actor, model: type[Model] = Carrier) -> list[tuple[str, str]]:
     """The countries that rows of `model` are in, named in the reader's language."""
     names = Locale.parse(current_locale()).territories
-    used = (
-        await model.filter(country__not_isnull=True).distinct().values_list("country", flat=True)
-    )
+    # Explicit order: a model's default ordering would break SELECT DISTINCT on PostgreSQL.
+    query = model.filter(country__not_isnull=True).order_by("country").distinct()
+    used = await query.values_list("country", flat=True)
     return sorted(((c, names.get(c, c)) for c in used), key=lambda pair: pair[1])
 
 

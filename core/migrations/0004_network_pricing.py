@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('is_active', fields.BooleanField(default=True)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'price_list', 'app': 'models', 'pk_attr': 'id', 'table_description': "The main list (is_main) or one client's own list from its contract."},
+            options={'table': 'price_list', 'app': 'models', 'pk_attr': 'id', 'table_description': "The main list (is_main) or the own list of one client, from its contract."},
             bases=['Model'],
         ),
         ops.CreateModel(

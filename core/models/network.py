@@ -70,7 +70,7 @@ class Lane(Model):
 
 
 class PriceList(Model):
-    """The main list (is_main) or one client's own list from its contract."""
+    """The main list (is_main) or the own list of one client, from its contract."""
 
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200)

@@ -226,6 +226,7 @@ async def test_list_pages_run_the_same_queries_for_10_and_1000_rows(panel_for):
         "/admin/audit",
         "/admin/sources",
         "/admin/locations",
+        "/admin/lanes",
     ]
     await fill(10)
     small = {path: await measure(path) for path in pages}

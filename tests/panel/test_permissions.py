@@ -13,11 +13,11 @@ import pytest
 from admin_web.routes import PANEL_ROUTES
 from core.models import (
     ApiKey,
-    Lane,
-    Location,
     Carrier,
     Client,
     Employee,
+    Lane,
+    Location,
     MarketingSource,
     Role,
     WebhookDelivery,
