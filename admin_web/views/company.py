@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -72,7 +73,20 @@ class CompanySection(Section):
             help=N_("No non-urgent messages to clients between these times, e.g. 21:00–08:00."),
         ),
         Field("quiet_ends", N_("Quiet hours end"), Kind.TIME),
+        Field(
+            "vat_percent",
+            N_("VAT, percent"),
+            Kind.DECIMAL,
+            help=N_("Shown on every quote, e.g. 7.5. Leave empty or 0 for none."),
+        ),
+        Field("prices_include_vat", N_("Prices already include VAT"), Kind.CHECKBOX),
     )
+
+    async def values_of(self, obj: Model) -> dict[str, Any]:
+        values = {f.name: getattr(obj, f.name, None) for f in self.fields}
+        percent = (Decimal(obj.vat_rate) * 100).normalize()  # type: ignore[attr-defined]
+        values["vat_percent"] = f"{percent:f}"
+        return values
 
     def url(self, suffix: str = "") -> str:
         return "/admin/company" + ("/history" if suffix.endswith("/history") else "")
@@ -98,6 +112,10 @@ class CompanySection(Section):
         if (values.get("quiet_starts") is None) != (values.get("quiet_ends") is None):
             raise InvalidInput("quiet_ends", N_("Give both the start and the end."))
         values["work_days"] = sorted(values.get("work_days") or [], key=int)
+        percent = values.pop("vat_percent", None) or Decimal(0)
+        if not Decimal(0) <= percent < 100:
+            raise InvalidInput("vat_percent", N_("Enter a percentage from 0 to 99.99."))
+        values["vat_rate"] = (percent / 100).quantize(Decimal("0.0001"))
         for name in TIMES:
             moment = values.get(name)
             values[name] = moment.strftime("%H:%M") if moment is not None else None

@@ -17,6 +17,9 @@ class Company(Model):
     work_days = fields.JSONField(default=list)
     quiet_starts = fields.CharField(max_length=5, null=True)
     quiet_ends = fields.CharField(max_length=5, null=True)
+    # VAT on quotes: a fraction (0.075 is 7.5 percent), and whether prices already include it.
+    vat_rate = fields.DecimalField(max_digits=6, decimal_places=4, default=0)
+    prices_include_vat = fields.BooleanField(default=False)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -24,6 +24,7 @@ async def test_company_settings_are_saved_and_used_for_times(panel_for):
             ("work_ends", "17:00"),
             ("quiet_starts", "21:00"),
             ("quiet_ends", "07:00"),
+            ("vat_percent", "7.5"),
         ],
     )
     assert "Saved." in page.body_text
@@ -35,6 +36,9 @@ async def test_company_settings_are_saved_and_used_for_times(panel_for):
     )
     assert company.work_days == ["0", "4"]
     assert (company.work_starts, company.quiet_ends) == ("08:30", "07:00")
+    assert (str(company.vat_rate), company.prices_include_vat) == ("0.0750", False)
+    form = await admin.open("/admin/company")
+    assert 'value="7.5"' in form.html
 
     entry = await AuditLog.get(object_type="company")
     history = await admin.open("/admin/company/history")
