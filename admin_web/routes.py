@@ -20,9 +20,11 @@ from admin_web.views import (
     integrations,
     lanes,
     locations,
+    pricelists,
     session,
     sources,
     staff,
+    zones,
 )
 from core.services.access import Permission
 
@@ -40,6 +42,8 @@ PANEL_ROUTES: list[PanelRoute] = [
     *channels.ROUTES,
     *locations.ROUTES,
     *lanes.ROUTES,
+    *zones.ROUTES,
+    *pricelists.ROUTES,
     *sources.ROUTES,
     *integrations.ROUTES,
     *audit.ROUTES,

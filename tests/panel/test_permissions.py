@@ -19,9 +19,11 @@ from core.models import (
     Lane,
     Location,
     MarketingSource,
+    PriceList,
     Role,
     WebhookDelivery,
     WebhookEndpoint,
+    Zone,
 )
 from core.services.access import Actor, ActorKind
 from tests.panel.panel_client import Panel
@@ -49,6 +51,8 @@ async def _objects() -> dict[str, int]:
         "webhooks": endpoint.id,
         "delivery_id": delivery.id,
         "locations": (await Location.create(name="Apapa Port")).id,
+        "zones": (await Zone.create(name="South-West")).id,
+        "price-lists": (await PriceList.create(name="Main", currency="NGN", is_main=True)).id,
         "lanes": (
             await Lane.create(
                 carrier=carrier,
