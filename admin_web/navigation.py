@@ -23,6 +23,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/lanes", N_("Lanes"), Permission.MANAGE_NETWORK),
     NavItem("/admin/zones", N_("Zones"), Permission.MANAGE_NETWORK),
     NavItem("/admin/price-lists", N_("Price lists"), Permission.MANAGE_NETWORK),
+    NavItem("/admin/tariffs", N_("Tariffs"), Permission.MANAGE_NETWORK),
     NavItem("/admin/sources", N_("Marketing sources"), Permission.MANAGE_SOURCES),
     NavItem("/admin/staff", N_("Users and roles"), Permission.MANAGE_STAFF),
     NavItem("/admin/company", N_("Company"), Permission.MANAGE_COMPANY),

@@ -24,6 +24,7 @@ from admin_web.views import (
     session,
     sources,
     staff,
+    tariffs,
     zones,
 )
 from core.services.access import Permission
@@ -44,6 +45,7 @@ PANEL_ROUTES: list[PanelRoute] = [
     *lanes.ROUTES,
     *zones.ROUTES,
     *pricelists.ROUTES,
+    *tariffs.ROUTES,
     *sources.ROUTES,
     *integrations.ROUTES,
     *audit.ROUTES,

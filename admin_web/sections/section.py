@@ -226,6 +226,10 @@ class Section:
             "fields": fields,
             "values": {f.name: f.shown(values.get(f.name)) for f in self.fields},
             "errors": errors,
+            # Messages about no single field (a rule across several), shown above the form.
+            "general_errors": [
+                m for k, m in errors.items() if k not in {f.name for f in self.fields}
+            ],
             "editable": self.can_edit(actor, obj),
             "done": _done_message(dict(request.query)),
             **(await self.extra_context(obj)),

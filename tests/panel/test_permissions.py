@@ -21,6 +21,7 @@ from core.models import (
     MarketingSource,
     PriceList,
     Role,
+    Tariff,
     WebhookDelivery,
     WebhookEndpoint,
     Zone,
@@ -53,6 +54,15 @@ async def _objects() -> dict[str, int]:
         "locations": (await Location.create(name="Apapa Port")).id,
         "zones": (await Zone.create(name="South-West")).id,
         "price-lists": (await PriceList.create(name="Main", currency="NGN", is_main=True)).id,
+        "tariffs": (
+            await Tariff.create(
+                price_list=await PriceList.get(name="Main"),
+                mode="road",
+                basis="flat",
+                currency="NGN",
+                rate=1000,
+            )
+        ).id,
         "lanes": (
             await Lane.create(
                 carrier=carrier,
