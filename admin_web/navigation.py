@@ -19,6 +19,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/dashboard", N_("Dashboard"), Permission.VIEW_DASHBOARD),
     NavItem("/admin/clients", N_("Clients"), Permission.VIEW_CLIENTS),
     NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),
+    NavItem("/admin/quotes/new", N_("Quote"), Permission.MAKE_QUOTES),
     NavItem("/admin/locations", N_("Locations"), Permission.MANAGE_NETWORK),
     NavItem("/admin/lanes", N_("Lanes"), Permission.MANAGE_NETWORK),
     NavItem("/admin/zones", N_("Zones"), Permission.MANAGE_NETWORK),

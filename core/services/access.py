@@ -39,6 +39,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     # Locations, lanes and transfers: the transport network quotes are priced over.
     MANAGE_NETWORK = "manage_network"
+    MAKE_QUOTES = "make_quotes"
     USE_STAFF_MENU = "use_staff_menu"
     # The optional second factor (TOTP) at sign-in.
     USE_TOTP = "use_totp"
@@ -63,6 +64,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_INTEGRATIONS: frozenset({A}),
     Permission.VIEW_AUDIT: frozenset({A, D}),
     Permission.MANAGE_NETWORK: frozenset({A, D, DIS}),
+    Permission.MAKE_QUOTES: frozenset({A, D, H, M}),
     Permission.USE_STAFF_MENU: _ALL_STAFF,
     Permission.USE_TOTP: frozenset({A, D}),
 }

@@ -1,0 +1,175 @@
+"""The quote calculator: a manager prices a request with the same engine the bot uses.
+
+Nothing is stored yet (requests, quotes and orders come next, see docs/quotes.md); the page
+shows up to three options with their legs, dates, price, VAT and — for staff only — cost
+and margin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from admin_web.auth import ACTOR
+from admin_web.routing import get, post
+from admin_web.sections import Field, Kind, static_choices
+from admin_web.views.lanes import CARGO_TYPES, MODES, resolve_location
+from core.errors import InvalidInput
+from core.i18n import N_, _, format_money
+from core.models import Client, Location
+from core.services import pricing
+from core.services.access import Actor, Permission
+from core.services.company import current_company, zone_of
+from core.services.quoting import QuoteOption, quote_options
+
+PRIORITIES = [
+    ("1", N_("Fastest")),
+    ("2", N_("Faster")),
+    ("3", N_("Balanced")),
+    ("4", N_("Cheaper")),
+    ("5", N_("Cheapest")),
+]
+FIELDS = (
+    Field("client", N_("Client"), help=N_("#id or phone; empty prices at the main list.")),
+    Field("origin", N_("From"), required=True),
+    Field("destination", N_("To"), required=True),
+    Field("weight", N_("Weight, kg"), Kind.DECIMAL, required=True),
+    Field("volume", N_("Volume, m³"), Kind.DECIMAL),
+    Field("pieces", N_("Pieces"), Kind.INT),
+    Field(
+        "cargo_type", N_("Cargo"), Kind.SELECT, required=True, choices=static_choices(CARGO_TYPES)
+    ),
+    Field("declared_value", N_("Declared value"), Kind.DECIMAL),
+    Field("ready", N_("Ready on"), Kind.DATE, required=True),
+    Field(
+        "priority", N_("Priority"), Kind.SELECT, required=True, choices=static_choices(PRIORITIES)
+    ),
+)
+
+
+async def _fields(actor: Actor) -> list[tuple[Field, Any]]:
+    return [(f, await f.choices(actor) if f.choices else None) for f in FIELDS]
+
+
+async def quote_page(request: web.Request) -> web.StreamResponse:
+    today = dt.datetime.now(zone_of(await current_company())).date()
+    values = {"cargo_type": "general", "priority": "3", "pieces": 1, "ready": today.isoformat()}
+    return await _render(request, values, {}, None)
+
+
+async def _render(
+    request: web.Request, values: dict, errors: dict, options: list[dict] | None, status: int = 200
+) -> web.StreamResponse:
+    context = {
+        "fields": await _fields(request[ACTOR]),
+        "values": values,
+        "errors": errors,
+        "options": options,
+    }
+    return aiohttp_jinja2.render_template("quote_calculator.html", request, context, status=status)
+
+
+async def quote_submit(request: web.Request) -> web.StreamResponse:
+    actor: Actor = request[ACTOR]
+    form = await request.post()
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for f, choices in await _fields(actor):
+        allowed = {v for v, _label in choices} if choices else None
+        try:
+            values[f.name] = f.parse(form.get(f.name), allowed)
+        except InvalidInput as exc:
+            errors[f.name] = _(exc.msgid, **exc.params)
+    shown = {f.name: str(form.get(f.name, "")) for f in FIELDS}
+    if errors:
+        return await _render(request, shown, errors, None, 422)
+    try:
+        options = await _price(values)
+    except InvalidInput as exc:
+        return await _render(request, shown, {exc.field: _(exc.msgid, **exc.params)}, None, 422)
+    return await _render(request, shown, {}, options)
+
+
+async def _price(values: dict[str, Any]) -> list[dict]:
+    company = await current_company()
+    zone = zone_of(company)
+    if values["ready"] < dt.datetime.now(zone).date():
+        raise InvalidInput("ready", N_("The ready date is in the past."))
+    client_id = None
+    if values.get("client"):
+        text = values["client"]
+        client = (
+            await Client.get_or_none(id=int(text[1:]))
+            if text.startswith("#") and text[1:].isdigit() and len(text) < 12
+            else await Client.get_or_none(phone=text.replace(" ", ""))
+        )
+        if client is None:
+            raise InvalidInput("client", N_("No client has that #id or phone."))
+        client_id = client.id
+    origin = await resolve_location("origin", values["origin"])
+    destination = await resolve_location("destination", values["destination"])
+    cargo = _cargo(values)
+    ready = dt.datetime.combine(values["ready"], dt.time(9), zone).astimezone(dt.UTC)
+    priority = int(values["priority"])
+    result = await quote_options(client_id, origin.id, destination.id, cargo, ready, priority)
+    if not result.options:
+        raise InvalidInput(
+            "destination",
+            N_(
+                "No priced route between these places for this cargo. A manager prices it by hand."
+            ),
+        )
+    names = {loc.id: loc.name for loc in await Location.filter(id__in=_stops(result.options))}
+    return [_describe(option, names, zone) for option in result.options]
+
+
+def _cargo(values: dict[str, Any]) -> pricing.Cargo:
+    """The engine's own checks name the form's fields (weight, volume, pieces...)."""
+    return pricing.make_cargo(
+        weight_kg=values["weight"],
+        cargo_type=pricing.CargoType(values["cargo_type"]),
+        pieces=values.get("pieces") or 1,
+        volume_m3=values.get("volume"),
+        declared_value=values.get("declared_value"),
+    )
+
+
+def _stops(options: tuple[QuoteOption, ...]) -> set[int]:
+    return {end for o in options for leg in o.route.legs for end in (leg.origin, leg.destination)}
+
+
+def _describe(option: QuoteOption, names: dict[int, str], zone: Any) -> dict:
+    modes = dict(MODES)
+    legs = [
+        _(
+            "{mode} {origin} → {destination}",
+            mode=_(modes[leg.leg.mode.value]),
+            origin=names[leg.leg.origin],
+            destination=names[leg.leg.destination],
+        )
+        for leg in option.legs
+    ]
+    hours = Decimal(option.route.duration.total_seconds()) / 3600
+    return {
+        "legs": _(", then ").join(legs),
+        "departure": option.route.departure.astimezone(zone),
+        "arrival": option.route.arrival.astimezone(zone),
+        "hours": f"{hours.quantize(Decimal('0.1'))}",
+        "price": format_money(option.vat.net, option.currency),
+        "vat": format_money(option.vat.vat, option.currency),
+        "gross": format_money(option.vat.gross, option.currency),
+        "cost": format_money(option.cost, option.currency) if option.cost is not None else "—",
+        "margin": format_money(option.margin, option.currency)
+        if option.margin is not None
+        else "—",
+    }
+
+
+ROUTES = [
+    get("/quotes/new", quote_page, "quotes.new", Permission.MAKE_QUOTES),
+    post("/quotes/new", quote_submit, "quotes.price", Permission.MAKE_QUOTES),
+]
