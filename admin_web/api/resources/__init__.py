@@ -6,7 +6,7 @@ A capability adds its resource as a module with an `OPERATIONS` list and one lin
 from __future__ import annotations
 
 from admin_web.api.registry import Operation
-from admin_web.api.resources import carriers, clients, consent, contacts, interactions
+from admin_web.api.resources import carriers, clients, consent, contacts, interactions, prices
 
 OPERATIONS: list[Operation] = [
     *clients.OPERATIONS,
@@ -14,4 +14,5 @@ OPERATIONS: list[Operation] = [
     *contacts.OPERATIONS,
     *interactions.OPERATIONS,
     *consent.OPERATIONS,
+    *prices.OPERATIONS,
 ]
