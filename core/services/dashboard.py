@@ -21,12 +21,12 @@ from decimal import Decimal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from tortoise.expressions import Q, Subquery
-from tortoise.queryset import QuerySet
+from tortoise.expressions import Subquery
 
 from core.i18n import N_
-from core.models import Client, Consent, Interaction
+from core.models import Consent, Interaction
 from core.services.access import Actor, Permission, require
+from core.services.clients import visible_clients
 
 # Modules whose import registers more tiles (a later capability adds its own here).
 TILE_MODULES: tuple[str, ...] = ()
@@ -129,14 +129,6 @@ async def dashboard_for(
 
 def clients_link(**params: str) -> str:
     return f"{CLIENTS_PATH}?{urlencode(params)}"
-
-
-def visible_clients(actor: Actor) -> QuerySet[Client]:
-    """Managers count their own and unassigned clients, as the client list shows them."""
-    query = Client.all()
-    if actor.sees_only_own_clients:
-        query = query.filter(Q(manager_id=actor.employee_id) | Q(manager_id=None))
-    return query
 
 
 @register_tile("clients.new_today", N_("New clients today"), Permission.VIEW_CLIENTS, order=10)

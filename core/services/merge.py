@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Lower
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.errors import InvalidInput, NotFound
@@ -32,6 +31,7 @@ from core.models import (
     Tag,
 )
 from core.services.access import Actor, Permission, require
+from core.services.clients import visible_clients
 from core.services.interactions import Subject
 
 SAME_EMAIL = N_("Same email")
@@ -63,14 +63,6 @@ class DuplicateGroup:
     clients: list[DuplicateClient]
 
 
-def _scope(actor: Actor) -> QuerySet[Client]:
-    """Managers see their own clients and unassigned ones; the same rule as the dossier."""
-    query = Client.all()
-    if actor.sees_only_own_clients:
-        query = query.filter(Q(manager_id=actor.employee_id) | Q(manager_id=None))
-    return query
-
-
 async def find_duplicates(actor: Actor, limit: int = 50) -> list[DuplicateGroup]:
     """Groups of clients that share an email, or whose phone or email is another's contact's.
 
@@ -81,7 +73,7 @@ async def find_duplicates(actor: Actor, limit: int = 50) -> list[DuplicateGroup]
     """
     require(actor, Permission.VIEW_CLIENTS)
     limit = max(1, min(limit, MAX_GROUPS))
-    scope = _scope(actor)
+    scope = visible_clients(actor)
     with_email = scope.filter(email__not_isnull=True).exclude(email="")
     with_phone = scope.filter(phone__not_isnull=True).exclude(phone="")
     shared_emails = [
@@ -193,7 +185,10 @@ async def merge_clients(actor: Actor, keep_id: int, merge_ids: list[int]) -> Cli
     async with in_transaction() as conn:
         found = {
             c.id: c
-            for c in await _scope(actor).filter(id__in=all_ids).select_for_update().using_db(conn)
+            for c in await visible_clients(actor)
+            .filter(id__in=all_ids)
+            .select_for_update()
+            .using_db(conn)
         }
         if len(found) != len(all_ids):
             raise NotFound()
