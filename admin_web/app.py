@@ -157,7 +157,7 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
     panel = web.Application()
     panel[SETTINGS] = settings
     panel[I18N] = i18n
-    set_company_defaults(settings.currency, settings.timezone)
+    set_company_defaults(settings.currency, settings.timezone, settings.phone_region)
     # Server-side sessions: the cookie holds a random token, the panel_session table the rest.
     panel[sessions.SESSION_CONFIG] = sessions.session_config(settings)
     # Ours before Jinja's context processors, so templates see the signed-in actor. The

@@ -23,7 +23,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/locations", N_("Locations"), Permission.MANAGE_NETWORK),
     NavItem("/admin/lanes", N_("Lanes"), Permission.MANAGE_NETWORK),
     NavItem("/admin/zones", N_("Zones"), Permission.MANAGE_NETWORK),
-    NavItem("/admin/price-lists", N_("Price lists"), Permission.MANAGE_NETWORK),
+    NavItem("/admin/price-lists", N_("Price lists"), Permission.MANAGE_PRICES),
     NavItem("/admin/tariffs", N_("Tariffs"), Permission.MANAGE_NETWORK),
     NavItem("/admin/sources", N_("Marketing sources"), Permission.MANAGE_SOURCES),
     NavItem("/admin/staff", N_("Users and roles"), Permission.MANAGE_STAFF),

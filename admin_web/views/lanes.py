@@ -16,9 +16,9 @@ from admin_web.sections import Column, Field, Filter, Kind, Section, static_choi
 from admin_web.views.company import WEEKDAYS
 from core.errors import InvalidInput
 from core.i18n import N_, _
-from core.models import Carrier, Lane, Location, TransportMode
+from core.models import Carrier, Lane, TransportMode
 from core.services.access import Actor, Permission
-from core.services.locations import MatchKind, match_location
+from core.services.locations import resolve_location
 
 MODES = [
     (TransportMode.ROAD.value, N_("Road")),
@@ -39,26 +39,6 @@ MAX_TRANSIT_HOURS = Decimal(24 * 120)
 
 async def _carriers(actor: Actor) -> list[tuple[str, str]]:
     return [(str(i), n) for i, n in await Carrier.all().order_by("name").values_list("id", "name")]
-
-
-async def resolve_location(field: str, text: str) -> Location:
-    """The one location meant by `text`, or a message that says how to be more exact."""
-    if text.startswith("#") and text[1:].isdigit():
-        found = await Location.get_or_none(id=int(text[1:]))
-        if found is not None:
-            return found
-        raise InvalidInput(field, N_("There is no location {text}."), text=text)
-    match = await match_location(text)
-    if match.kind is MatchKind.FOUND:
-        return await Location.get(id=match.location_id)
-    if match.kind is MatchKind.AMBIGUOUS:
-        options = ", ".join(
-            f"{c.name} ({c.country or '—'}) #{c.location_id}" for c in match.candidates
-        )
-        raise InvalidInput(
-            field, N_("Several places fit: {options}. Type the one with its #id."), options=options
-        )
-    raise InvalidInput(field, N_("No location is called that. Add it under Locations first."))
 
 
 class LanesSection(Section):
@@ -134,8 +114,8 @@ class LanesSection(Section):
     async def validate(
         self, actor: Actor, values: dict[str, Any], obj: Model | None, conn: BaseDBAsyncClient
     ) -> None:
-        origin = await resolve_location("origin", _id_part(values["origin"]))
-        destination = await resolve_location("destination", _id_part(values["destination"]))
+        origin = await resolve_location("origin", values["origin"])
+        destination = await resolve_location("destination", values["destination"])
         if origin.id == destination.id:
             raise InvalidInput("destination", N_("The lane must end somewhere else."))
         hours = values.pop("transit_hours")
@@ -159,12 +139,6 @@ class LanesSection(Section):
         )
         values.pop("origin")
         values.pop("destination")
-
-
-def _id_part(text: str) -> str:
-    """Forms show "#12 Apapa Port": the id is what counts when it is there."""
-    head = text.split(" ", 1)[0]
-    return head if head.startswith("#") and head[1:].isdigit() else text
 
 
 def _hours(minutes: int) -> str:

@@ -11,8 +11,10 @@ from admin_web.sections import Column, Field, Filter, Kind, Section, static_choi
 from admin_web.views.company import _currencies
 from core.errors import InvalidInput
 from core.i18n import N_, _
-from core.models import Client, PriceList
+from core.models import PriceList
 from core.services.access import Actor, Permission
+from core.services.clients import client_by_reference
+from core.services.company import phone_region
 
 KINDS = [("main", N_("Main list")), ("client", N_("Client lists"))]
 
@@ -22,8 +24,8 @@ class PriceListsSection(Section):
     model = PriceList
     title = N_("Price lists")
     item_title = N_("Price list")
-    view_permission = Permission.MANAGE_NETWORK
-    edit_permission = Permission.MANAGE_NETWORK
+    view_permission = Permission.MANAGE_PRICES
+    edit_permission = Permission.MANAGE_PRICES
     search = ("name",)
     order_by = ("-is_main", "name", "id")
     prefetch = ("client",)
@@ -76,7 +78,7 @@ class PriceListsSection(Section):
         text = (values.pop("client") or "").strip()
         client = None
         if text:
-            client = await _find_client(text)
+            client = await client_by_reference(actor, text, phone_region())
             if client is None:
                 raise InvalidInput("client", N_("No client has that #id or phone."))
         if values.get("is_main") and client is not None:
@@ -97,12 +99,6 @@ class PriceListsSection(Section):
         values["client_id"] = client.id if client else None
         values["is_main"] = bool(values.get("is_main"))
         values["is_active"] = bool(values.get("is_active"))
-
-
-async def _find_client(text: str) -> Client | None:
-    if text.startswith("#") and text[1:].isdigit() and len(text) < 12:
-        return await Client.get_or_none(id=int(text[1:]))
-    return await Client.get_or_none(phone=text.replace(" ", ""))
 
 
 SECTION = PriceListsSection()

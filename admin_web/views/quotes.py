@@ -15,16 +15,19 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from admin_web.auth import ACTOR
+from admin_web.keys import SETTINGS
 from admin_web.routing import get, post
 from admin_web.sections import Field, Kind, static_choices
-from admin_web.views.lanes import CARGO_TYPES, MODES, resolve_location
+from admin_web.views.lanes import CARGO_TYPES, MODES
 from core.errors import InvalidInput
 from core.i18n import N_, _, format_money
-from core.models import Client, Location
+from core.models import Location
 from core.services import pricing
 from core.services.access import Actor, Permission
+from core.services.clients import client_by_reference
 from core.services.company import current_company, zone_of
-from core.services.quoting import QuoteOption, quote_options
+from core.services.locations import resolve_location
+from core.services.quoting import QuoteOption, quote_options, ready_at
 
 PRIORITIES = [
     ("1", N_("Fastest")),
@@ -88,32 +91,25 @@ async def quote_submit(request: web.Request) -> web.StreamResponse:
     if errors:
         return await _render(request, shown, errors, None, 422)
     try:
-        options = await _price(values)
+        region = request.config_dict[SETTINGS].phone_region
+        options = await _price(actor, values, region)
     except InvalidInput as exc:
         return await _render(request, shown, {exc.field: _(exc.msgid, **exc.params)}, None, 422)
     return await _render(request, shown, {}, options)
 
 
-async def _price(values: dict[str, Any]) -> list[dict]:
-    company = await current_company()
-    zone = zone_of(company)
-    if values["ready"] < dt.datetime.now(zone).date():
-        raise InvalidInput("ready", N_("The ready date is in the past."))
+async def _price(actor: Actor, values: dict[str, Any], region: str) -> list[dict]:
+    zone = zone_of(await current_company())
+    ready = ready_at(values["ready"], zone, "ready")
     client_id = None
     if values.get("client"):
-        text = values["client"]
-        client = (
-            await Client.get_or_none(id=int(text[1:]))
-            if text.startswith("#") and text[1:].isdigit() and len(text) < 12
-            else await Client.get_or_none(phone=text.replace(" ", ""))
-        )
+        client = await client_by_reference(actor, values["client"], region)
         if client is None:
             raise InvalidInput("client", N_("No client has that #id or phone."))
         client_id = client.id
     origin = await resolve_location("origin", values["origin"])
     destination = await resolve_location("destination", values["destination"])
     cargo = _cargo(values)
-    ready = dt.datetime.combine(values["ready"], dt.time(9), zone).astimezone(dt.UTC)
     priority = int(values["priority"])
     result = await quote_options(client_id, origin.id, destination.id, cargo, ready, priority)
     if not result.options:

@@ -13,12 +13,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
-from admin_web.views.lanes import CARGO_TYPES, MODES, resolve_location
+from admin_web.views.lanes import CARGO_TYPES, MODES
 from core.errors import InvalidInput
 from core.i18n import N_, _
 from core.models import Company, Lane, PriceList, Tariff, Zone
 from core.services import pricing
 from core.services.access import Actor, Permission
+from core.services.locations import resolve_location
 
 BASES = [
     ("per_kg", N_("Per kg, with weight breaks")),
@@ -184,11 +185,9 @@ class TariffsSection(Section):
                 "price_list_id", N_("Choose a price list, or give a lane for a carrier cost.")
             )
         origin_text, destination_text = values.pop("origin"), values.pop("destination")
-        origin = await resolve_location("origin", _id(origin_text)) if origin_text else None
+        origin = await resolve_location("origin", origin_text) if origin_text else None
         destination = (
-            await resolve_location("destination", _id(destination_text))
-            if destination_text
-            else None
+            await resolve_location("destination", destination_text) if destination_text else None
         )
         if (origin is None) != (destination is None):
             raise InvalidInput("destination", N_("Give both ends, or neither."))
@@ -256,11 +255,6 @@ def _engine_check(stored: dict[str, Any]) -> None:
         valid_from=stored["valid_from"],
         valid_to=stored["valid_to"],
     )
-
-
-def _id(text: str) -> str:
-    head = text.split(" ", 1)[0]
-    return head if head.startswith("#") and head[1:].isdigit() else text
 
 
 SECTION = TariffsSection()

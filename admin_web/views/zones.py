@@ -8,11 +8,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from admin_web.sections import Column, Field, Kind, Section
-from admin_web.views.lanes import resolve_location
 from core.errors import InvalidInput
 from core.i18n import N_
 from core.models import Zone
 from core.services.access import Actor, Permission
+from core.services.locations import resolve_location
 
 MAX_MEMBERS = 500
 
@@ -61,8 +61,7 @@ class ZonesSection(Section):
             raise InvalidInput("members", N_("Use at most {count} locations."), count=MAX_MEMBERS)
         found = []
         for text in texts:
-            head = text.split(" ", 1)[0]
-            found.append(await resolve_location("members", head if head.startswith("#") else text))
+            found.append(await resolve_location("members", text))
         values["_locations"] = {loc.id: loc for loc in found}
 
     async def create(self, actor: Actor, values: dict[str, Any], conn: BaseDBAsyncClient) -> Model:

@@ -40,6 +40,8 @@ class Permission(StrEnum):
     # Locations, lanes and transfers: the transport network quotes are priced over.
     MANAGE_NETWORK = "manage_network"
     MAKE_QUOTES = "make_quotes"
+    # Price lists are client contracts: who sets prices, and sees the clients they belong to.
+    MANAGE_PRICES = "manage_prices"
     USE_STAFF_MENU = "use_staff_menu"
     # The optional second factor (TOTP) at sign-in.
     USE_TOTP = "use_totp"
@@ -65,6 +67,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_AUDIT: frozenset({A, D}),
     Permission.MANAGE_NETWORK: frozenset({A, D, DIS}),
     Permission.MAKE_QUOTES: frozenset({A, D, H, M}),
+    Permission.MANAGE_PRICES: frozenset({A, D, H}),
     Permission.USE_STAFF_MENU: _ALL_STAFF,
     Permission.USE_TOTP: frozenset({A, D}),
 }

@@ -38,6 +38,7 @@ from core.models import (
 from core.services import audit, webhooks
 from core.services.access import Actor, Permission, require
 from core.services.contacts import (
+    MAX_ID,
     ContactInput,
     Email,
     PersonName,
@@ -51,6 +52,7 @@ from core.services.contacts import (
     no_defaults,
     text,
 )
+from core.services.phones import normalize_phone
 
 MAX_TAGS = 20
 Language = Literal[SUPPORTED_LANGUAGES]  # type: ignore[valid-type]
@@ -406,3 +408,19 @@ async def client_consent_states(actor: Actor, client_id: int) -> list[ConsentSta
 async def client_consents_query(actor: Actor, client_id: int) -> QuerySet[Consent]:
     """The consent log of a visible client (the caller orders and pages it)."""
     return Consent.filter(client_id=await _visible_client_id(actor, client_id))
+
+
+async def client_by_reference(actor: Actor, text: str, phone_region: str) -> Client | None:
+    """The visible client a person means by "#id" or a phone number typed any usual way."""
+    text = text.strip()
+    digits = text[1:]
+    if text.startswith("#") and digits.isascii() and digits.isdigit() and len(digits) <= 10:
+        client_id = int(digits)
+        if client_id > MAX_ID:
+            return None
+        return await visible_clients(actor).filter(id=client_id).first()
+    try:
+        phone = normalize_phone(text, phone_region)
+    except InvalidInput:
+        return None
+    return await visible_clients(actor).filter(phone=phone).first()

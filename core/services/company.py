@@ -14,12 +14,17 @@ _cached: tuple[float, Company] | None = None
 display_zone: ContextVar[ZoneInfo | None] = ContextVar("display_zone", default=None)
 
 
-_defaults = {"currency": "NGN", "timezone": "Africa/Lagos"}
+_defaults = {"currency": "NGN", "timezone": "Africa/Lagos", "phone_region": "NG"}
 
 
-def set_company_defaults(currency: str, timezone: str) -> None:
-    """What a brand-new company starts with: CURRENCY and TIMEZONE from the environment."""
-    _defaults.update(currency=currency, timezone=timezone)
+def set_company_defaults(currency: str, timezone: str, phone_region: str = "NG") -> None:
+    """What a brand-new company starts with: CURRENCY and TIMEZONE from the environment,
+    and PHONE_REGION, the country assumed for phone numbers typed without a code."""
+    _defaults.update(currency=currency, timezone=timezone, phone_region=phone_region)
+
+
+def phone_region() -> str:
+    return _defaults["phone_region"]
 
 
 async def current_company(

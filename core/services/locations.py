@@ -18,7 +18,10 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from tortoise.transactions import in_transaction
 
+from core.errors import InvalidInput
+from core.i18n import N_
 from core.models import Location, LocationKind
+from core.services.contacts import MAX_ID
 
 STARTER_MIN_POPULATION = 100_000
 MAX_NAMES = 40
@@ -192,3 +195,33 @@ def _dominant(top: Candidate, rivals: list[Candidate]) -> bool:
     return top.score == 100.0 and all(
         size >= 20 * max(_index.places[r.location_id][2], 1) for r in rivals
     )
+
+
+def _reference_id(text: str) -> int | None:
+    """ "#12" or "#12 Apapa Port" (as forms show a stored location) names location 12."""
+    head = text.strip().split(" ", 1)[0]
+    digits = head[1:]
+    if head.startswith("#") and digits.isascii() and digits.isdigit() and len(digits) <= 10:
+        return int(digits)
+    return None
+
+
+async def resolve_location(field: str, text: str) -> Location:
+    """The one location meant by what a person typed (a name in any language, or #id), or a
+    message next to `field` saying how to be more exact."""
+    location_id = _reference_id(text)
+    if location_id is not None:
+        found = await Location.get_or_none(id=location_id) if location_id <= MAX_ID else None
+        if found is not None:
+            return found
+        raise InvalidInput(field, N_("There is no location {text}."), text=text.strip())
+    match = await match_location(text)
+    if match.kind is MatchKind.FOUND:
+        return await Location.get(id=match.location_id)
+    if match.kind is MatchKind.AMBIGUOUS:
+        options = ", ".join(
+            f"{c.name} ({c.country or '—'}) #{c.location_id}" for c in match.candidates
+        )
+        message = N_("Several places fit: {options}. Type the one with its #id.")
+        raise InvalidInput(field, message, options=options)
+    raise InvalidInput(field, N_("No location is called that. Add it under Locations first."))

@@ -21,6 +21,9 @@ from core.models import Company, Lane, Location, PriceList, Tariff, Zone
 from core.services import pricing, routing
 
 MAX_LEGS = 4
+MAX_DAYS_AHEAD = 365
+# Cargo "ready on a date" is taken as ready at this local hour; the route engine needs a moment.
+READY_HOUR = dt.time(9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,19 @@ class QuoteOption:
 class QuoteResult:
     price_list: pricing.PriceList | None
     options: tuple[QuoteOption, ...]
+
+
+def ready_at(
+    day: dt.date, zone: dt.tzinfo, field: str, today: dt.date | None = None
+) -> dt.datetime:
+    """When cargo ready on `day` (a local date) starts moving, as an aware UTC moment.
+
+    A date in the past or more than a year ahead is the person's mistake, said next to `field`.
+    """
+    today = today or dt.datetime.now(zone).date()
+    if not today <= day <= today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        raise InvalidInput(field, N_("Give a ready date from today to a year ahead."))
+    return dt.datetime.combine(day, READY_HOUR, zone).astimezone(dt.UTC)
 
 
 def _tariff(row: Tariff, zones_used: set[int]) -> pricing.Tariff:

@@ -61,7 +61,7 @@ async def test_bad_requests_are_explained(panel_for):
     page = await manager.submit(
         "/admin/quotes/new", {**base, "weight": "100", "ready": "2020-01-01"}
     )
-    assert page.text("field-ready").endswith("The ready date is in the past.")
+    assert page.text("field-ready").endswith("Give a ready date from today to a year ahead.")
     page = await manager.submit(
         "/admin/quotes/new",
         {**base, "destination": "Lagos", "weight": "100", "ready": _tomorrow()},

@@ -20,10 +20,9 @@ from core.services import clients, pricing
 from core.services.access import Permission
 from core.services.company import current_company, zone_of
 from core.services.contacts import RowId
-from core.services.quoting import quote_options
+from core.services.quoting import quote_options, ready_at
 
 TAG = "Prices"
-MAX_DAYS_AHEAD = 365
 Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
 
 
@@ -83,10 +82,7 @@ class PriceLookup(BaseModel):
 
 async def price_lookup(call: Call) -> BaseModel:
     data: PriceRequest = call.body
-    zone = zone_of(await current_company())
-    today = dt.datetime.now(zone).date()
-    if not today <= data.ready_on <= today + dt.timedelta(days=MAX_DAYS_AHEAD):
-        raise InvalidInput("ready_on", N_("Give a ready date from today to a year ahead."))
+    ready = ready_at(data.ready_on, zone_of(await current_company()), "ready_on")
     if data.client_id is not None:
         await clients.get_client(call.actor, data.client_id)  # 404 outside the caller's scope
     found = await Location.filter(id__in=[data.origin_id, data.destination_id]).count()
@@ -99,7 +95,6 @@ async def price_lookup(call: Call) -> BaseModel:
         volume_m3=data.volume_m3,
         declared_value=data.declared_value,
     )
-    ready = dt.datetime.combine(data.ready_on, dt.time(9), zone).astimezone(dt.UTC)
     result = await quote_options(
         data.client_id, data.origin_id, data.destination_id, cargo, ready, data.priority
     )
