@@ -8,6 +8,7 @@ Later capabilities (price lists, lanes, templates) add a section in a few lines.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
@@ -357,7 +358,8 @@ class Section:
             return await self._import_form(
                 request, [(0, "", _("Choose a CSV file to import."))], 422
             )
-        rows, problems = await self._read_csv(actor, upload.file.read())
+        data = await asyncio.to_thread(upload.file.read)  # a temporary file on disk
+        rows, problems = await self._read_csv(actor, data)
         if rows or problems:
             created, problems = await self._import_rows(actor, rows, problems)
             if not problems:

@@ -11,7 +11,7 @@ from tortoise.models import Model
 from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
 from admin_web.views.carriers import _countries, _used_countries
 from core.errors import InvalidInput
-from core.i18n import N_
+from core.i18n import N_, _
 from core.models import Location, LocationKind
 from core.services.access import Actor, Permission
 from core.services.locations import forget_index
@@ -41,7 +41,7 @@ class LocationsSection(Section):
     importable = True
     columns = (
         Column(N_("Name"), lambda loc: loc.name, link=True),
-        Column(N_("Kind"), lambda loc: N_(_KIND_LABELS[loc.kind])),
+        Column(N_("Kind"), lambda loc: _(_KIND_LABELS[loc.kind])),
         Column(N_("Country"), lambda loc: loc.country),
         Column(N_("Coordinates"), lambda loc: _coordinates(loc)),
         Column(N_("Transfer"), lambda loc: _transfer(loc)),
@@ -125,7 +125,7 @@ def _coordinates(loc: Location) -> str:
 def _transfer(loc: Location) -> str:
     if not loc.transfer_minutes and not loc.transfer_cost:
         return ""
-    return f"{loc.transfer_minutes} min · {loc.transfer_cost}"
+    return _("{minutes} min · {cost}", minutes=loc.transfer_minutes, cost=loc.transfer_cost)
 
 
 SECTION = LocationsSection()

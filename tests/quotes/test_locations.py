@@ -108,3 +108,12 @@ async def test_locations_import_from_csv(panel_for):
 async def test_a_manager_cannot_edit_the_network(panel_for):
     manager = await panel_for(Role.MANAGER)
     assert (await manager.open("/admin/locations")).status == 403
+
+
+async def test_the_locations_list_speaks_the_readers_language(panel_for):
+    admin = await panel_for(Role.ADMIN)
+    await Location.create(name="Apapa", kind="port", transfer_minutes=90, transfer_cost=500)
+    await admin.submit("/admin/account/language", {"language": "ru"}, csrf_from="/admin/account")
+    row = (await admin.open("/admin/locations")).rows("locations-list")[0]
+    assert row[1] == "Порт"
+    assert row[4] == "90 мин · 500.00"
