@@ -105,8 +105,9 @@ class Section:
         obj.update_from_dict(values)
         await obj.save(using_db=conn)
 
-    async def extra_context(self, obj: Model | None) -> dict[str, Any]:
-        """More for the form page (related rows shown under the form)."""
+    async def extra_context(self, request: web.Request, obj: Model | None) -> dict[str, Any]:
+        """More for the form page: related rows shown under the form, read from the request's
+        query when they page or filter."""
         return {}
 
     def can_edit(self, actor: Actor, obj: Model | None) -> bool:
@@ -233,7 +234,7 @@ class Section:
             ],
             "editable": self.can_edit(actor, obj),
             "done": _done_message(dict(request.query)),
-            **(await self.extra_context(obj)),
+            **(await self.extra_context(request, obj)),
         }
         return aiohttp_jinja2.render_template(self.form_template, request, context, status=status)
 
@@ -479,6 +480,7 @@ _DONE = {
     "deleted": N_("Deleted."),
     "merged": N_("Merged."),
     "contact": N_("Contact person added."),
+    "queued": N_("Queued for delivery."),
 }
 
 

@@ -100,7 +100,7 @@ class CarriersSection(Section):
                 return await create_carrier(actor, CarrierInput(**data), region)
             return await update_carrier(actor, obj.pk, CarrierChanges(**data), region)
 
-    async def extra_context(self, obj: Model | None) -> dict[str, Any]:
+    async def extra_context(self, request: web.Request, obj: Model | None) -> dict[str, Any]:
         if obj is None:
             return {"contacts": []}
         return {"contacts": await ContactPerson.filter(carrier_id=obj.pk).order_by("name")}

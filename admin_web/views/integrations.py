@@ -157,8 +157,18 @@ class WebhooksSection(Section):
             is_active=bool(values.get("is_active")),
         )
 
-    async def extra_context(self, obj: Model | None) -> dict[str, Any]:
-        return {"states": STATES, "state_labels": dict(STATES)}
+    async def extra_context(self, request: web.Request, obj: Model | None) -> dict[str, Any]:
+        """The endpoint's latest deliveries under its form, filtered by state, paged back."""
+        context: dict[str, Any] = {"states": STATES, "state_labels": dict(STATES)}
+        if obj is None:
+            return context
+        state = request.query.get("state") or None
+        state = state if state in {s for s, _label in STATES} else None
+        context["state"] = state
+        context["deliveries"] = await list_deliveries(
+            request[ACTOR], obj.pk, state=state, cursor=as_id(request.query.get("before"))
+        )
+        return context
 
     async def validate(
         self, actor: Actor, values: dict[str, Any], obj: Model | None, conn: BaseDBAsyncClient
@@ -167,38 +177,6 @@ class WebhooksSection(Section):
 
 
 WEBHOOKS = WebhooksSection()
-
-
-async def endpoint_page(request: web.Request) -> web.StreamResponse:
-    """The endpoint's form, its secret and its latest deliveries (filter by state, page back)."""
-    actor: Actor = request[ACTOR]
-    obj = await WEBHOOKS.get_item(request)
-    state = request.query.get("state") or None
-    cursor = request.query.get("before", "")
-    page = await list_deliveries(
-        actor,
-        obj.pk,
-        state=state if state in {s for s, _label in STATES} else None,
-        cursor=as_id(cursor),
-    )
-    values = await WEBHOOKS.values_of(obj)
-    fields = [(f, await f.choices(actor) if f.choices else None) for f in WEBHOOKS.fields]
-    context = {
-        "section": WEBHOOKS,
-        "obj": obj,
-        "fields": fields,
-        "values": {f.name: f.shown(values.get(f.name)) for f in WEBHOOKS.fields},
-        "errors": {},
-        "editable": True,
-        "done": {"saved": _("Saved."), "queued": _("Queued for delivery.")}.get(
-            request.query.get("done", "")
-        ),
-        "deliveries": page,
-        "state": state,
-        "states": STATES,
-        "state_labels": dict(STATES),
-    }
-    return aiohttp_jinja2.render_template("webhook_form.html", request, context)
 
 
 async def test_event(request: web.Request) -> web.StreamResponse:
@@ -236,8 +214,7 @@ _DELIVERY = r"/webhooks/deliveries/{delivery_id:\d+}"
 ROUTES = [
     *[r for r in KEYS.routes() if r.name != "api-keys.update"],  # made, then only revoked
     post(r"/api-keys/{item_id:\d+}/revoke", revoke, "api-keys.revoke", _MANAGE),
-    get(_ENDPOINT, endpoint_page, "webhooks.edit", _MANAGE),
-    *[r for r in WEBHOOKS.routes() if r.name != "webhooks.edit"],
+    *WEBHOOKS.routes(),
     post(_ENDPOINT + "/test", test_event, "webhooks.test", _MANAGE),
     post(_ENDPOINT + "/rotate", rotate, "webhooks.rotate", _MANAGE),
     get(_DELIVERY, delivery_page, "webhooks.delivery", _MANAGE),
