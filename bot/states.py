@@ -7,3 +7,13 @@ class Onboarding(StatesGroup):
     language = State()
     phone = State()
     consent = State()
+
+
+class QuoteFlow(StatesGroup):
+    origin = State()
+    destination = State()
+    cargo_type = State()
+    weight = State()
+    size = State()
+    ready = State()
+    priority = State()

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     viber_bot_name: str = "Ona"
 
     invite_ttl_hours: int = Field(24, gt=0)
+    quote_valid_days: int = Field(7, gt=0, le=365)
+    quote_reminder_days: int = Field(2, gt=0, le=365)
     session_idle_minutes: int = Field(30, gt=0)
     session_max_hours: int = Field(12, gt=0)
     api_rate_limit_per_minute: int = Field(120, gt=0)

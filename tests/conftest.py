@@ -32,6 +32,10 @@ from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "quote_reminder",
+    "sales_order",
+    "quote",
+    "quote_request",
     "tariff",
     "price_list",
     "lane",

@@ -19,21 +19,10 @@ from core.i18n import N_, _
 from core.models import Carrier, Lane, TransportMode
 from core.services.access import Actor, Permission
 from core.services.locations import resolve_location
+from core.services.quote_text import CARGO_TYPE_LABELS, MODE_LABELS
 
-MODES = [
-    (TransportMode.ROAD.value, N_("Road")),
-    (TransportMode.RAIL.value, N_("Rail")),
-    (TransportMode.SEA.value, N_("Sea")),
-    (TransportMode.AIR.value, N_("Air")),
-]
-CARGO_TYPES = [
-    ("general", N_("General cargo")),
-    ("pallets", N_("Pallets")),
-    ("container_20", N_("Container 20'")),
-    ("container_40", N_("Container 40'")),
-    ("dangerous", N_("Dangerous goods")),
-    ("temperature_controlled", N_("Temperature-controlled")),
-]
+MODES = list(MODE_LABELS.items())
+CARGO_TYPES = list(CARGO_TYPE_LABELS.items())
 MAX_TRANSIT_HOURS = Decimal(24 * 120)
 
 

@@ -3,6 +3,7 @@
 from aiogram import Router
 
 from bot.handlers.client import menu as client_menu
+from bot.handlers.client import quote as client_quote
 from bot.handlers.common import errors, fallback, onboarding, settings, start, stop
 from bot.handlers.staff import menu as staff_menu
 
@@ -16,6 +17,7 @@ def setup_routers() -> Router:
         staff_menu.router,
         onboarding.router,
         settings.router,
+        client_quote.router,
         client_menu.router,
         fallback.router,
     )

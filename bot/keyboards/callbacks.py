@@ -46,3 +46,53 @@ class SettingsCb(CallbackData, prefix="st"):
 
 class StaffCb(CallbackData, prefix="sf"):
     item: StaffItem
+
+
+class PlaceSide(StrEnum):
+    ORIGIN = "o"
+    DESTINATION = "d"
+
+
+class PlaceCb(CallbackData, prefix="pl"):
+    """A place picked among several that fit; location 0 is "none of these"."""
+
+    side: PlaceSide
+    location: int
+
+
+class CargoCb(CallbackData, prefix="cg"):
+    kind: str
+
+
+class FlowAction(StrEnum):
+    SKIP = "skip"
+    CANCEL = "cancel"
+
+
+class FlowCb(CallbackData, prefix="qf"):
+    action: FlowAction
+
+
+class ReadyCb(CallbackData, prefix="rd"):
+    days: int
+
+
+class PriorityCb(CallbackData, prefix="pr"):
+    level: int
+
+
+class QuoteAction(StrEnum):
+    ORDER = "order"
+    MANAGER = "mgr"
+    LATER = "later"
+
+
+class QuoteCb(CallbackData, prefix="qt"):
+    action: QuoteAction
+    quote: int
+    option: int = 0
+
+
+class RefuseCb(CallbackData, prefix="rf"):
+    quote: int
+    reason: str

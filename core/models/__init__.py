@@ -13,6 +13,15 @@ from core.models.crm import Interaction, InteractionKind
 from core.models.locations import Location, LocationKind
 from core.models.network import Lane, PriceList, Tariff, TransportMode, Zone
 from core.models.parties import Carrier, Client, ClientKind, ContactPerson
+from core.models.sales import (
+    Order,
+    Quote,
+    QuoteReminder,
+    QuoteRequest,
+    RefusalReason,
+    ReminderRecipient,
+    RequestState,
+)
 from core.models.security import ApiKey, LoginAttempt, PanelSession
 from core.models.staff import Employee, Role, StaffInvite
 from core.models.webhooks import (
@@ -44,8 +53,15 @@ __all__ = [
     "LocationKind",
     "LoginAttempt",
     "MarketingSource",
+    "Order",
     "PanelSession",
     "PriceList",
+    "Quote",
+    "QuoteReminder",
+    "QuoteRequest",
+    "RefusalReason",
+    "ReminderRecipient",
+    "RequestState",
     "Role",
     "StaffInvite",
     "Tag",

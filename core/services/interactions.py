@@ -25,6 +25,12 @@ class Subject:
     MENU = "menu.opened"
     STAFF_LINKED = "staff.linked"
     CLIENT_MERGED = "client.merged"
+    QUOTE_REQUESTED = "quote.requested"
+    QUOTE_SENT = "quote.sent"
+    QUOTE_ACCEPTED = "quote.accepted"
+    QUOTE_DECLINED = "quote.declined"
+    QUOTE_MANAGER_ASKED = "quote.manager_asked"
+    QUOTE_REMINDED = "quote.reminded"
 
 
 SUBJECT_LABELS = {
@@ -38,6 +44,12 @@ SUBJECT_LABELS = {
     Subject.MENU: N_("Opened a menu item"),
     Subject.STAFF_LINKED: N_("Linked a staff account"),
     Subject.CLIENT_MERGED: N_("Merged with a duplicate client"),
+    Subject.QUOTE_REQUESTED: N_("Requested a quote"),
+    Subject.QUOTE_SENT: N_("Quote sent"),
+    Subject.QUOTE_ACCEPTED: N_("Accepted a quote: order placed"),
+    Subject.QUOTE_DECLINED: N_("Declined a quote"),
+    Subject.QUOTE_MANAGER_ASKED: N_("Asked for a manager about a quote"),
+    Subject.QUOTE_REMINDED: N_("Reminded about an open quote"),
 }
 
 

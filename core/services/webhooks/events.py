@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.i18n import N_, gettext
-from core.models import Client, Consent, Interaction
+from core.models import Client, Consent, Interaction, Order, QuoteRequest
 
 # Sent by "Send test event" in the panel; not in the catalog, so nobody subscribes to it.
 PING = "ping"
@@ -99,4 +99,48 @@ def interaction_data(entry: Interaction) -> dict[str, Any]:
         "summary": entry.summary,
         "employee_id": entry.employee_id,  # type: ignore[attr-defined]
         "created_at": entry.created_at,
+    }
+
+
+REQUEST_CREATED = register_event("request.created", N_("Quote request created"))
+QUOTE_ACCEPTED = register_event("quote.accepted", N_("Quote accepted"))
+REQUEST_MOVED = register_event("request.moved", N_("Request moved in the pipeline"))
+
+
+def request_data(request: QuoteRequest) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "client_id": request.client_id,  # type: ignore[attr-defined]
+        "manager_id": request.manager_id,  # type: ignore[attr-defined]
+        "channel": request.channel,
+        "state": request.state,
+        "origin_id": request.origin_id,  # type: ignore[attr-defined]
+        "destination_id": request.destination_id,  # type: ignore[attr-defined]
+        "origin_text": request.origin_text,
+        "destination_text": request.destination_text,
+        "cargo_type": request.cargo_type,
+        "weight_kg": request.weight_kg,
+        "volume_m3": request.volume_m3,
+        "pieces": request.pieces,
+        "ready_on": request.ready_on,
+        "priority": request.priority,
+        "needs_manager": request.needs_manager,
+        "created_at": request.created_at,
+    }
+
+
+def order_data(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "number": order.number,
+        "request_id": order.request_id,  # type: ignore[attr-defined]
+        "quote_id": order.quote_id,  # type: ignore[attr-defined]
+        "client_id": order.client_id,  # type: ignore[attr-defined]
+        "manager_id": order.manager_id,  # type: ignore[attr-defined]
+        "currency": order.currency,
+        "price": order.price,
+        "vat": order.vat,
+        "total": order.total,
+        "option": order.option,
+        "created_at": order.created_at,
     }

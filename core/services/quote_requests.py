@@ -1,0 +1,329 @@
+"""Requests, quotes and orders: what a client asks, what we offer, what they accept.
+
+Each use case is one transaction: the request exists with its state, its quote and its
+dossier entry, or nothing does. Options are priced before the transaction opens (reads
+only), so a slow quote never holds locks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from core.errors import InvalidInput, NotFound
+from core.i18n import N_
+from core.models import (
+    ChannelIdentity,
+    Client,
+    Interaction,
+    InteractionKind,
+    Location,
+    Order,
+    Quote,
+    QuoteRequest,
+    RefusalReason,
+    RequestState,
+)
+from core.services import pricing
+from core.services.access import Actor, Permission, require
+from core.services.clients import visible_clients
+from core.services.interactions import Subject
+from core.services.pipeline import move
+from core.services.quoting import QuoteOption, QuoteResult, quote_options
+from core.services.webhooks.events import (
+    QUOTE_ACCEPTED,
+    REQUEST_CREATED,
+    order_data,
+    request_data,
+)
+from core.services.webhooks.outbox import emit
+
+DEFAULT_VALID_DAYS = 7
+
+
+REFUSAL_LABELS: dict[RefusalReason, str] = {
+    RefusalReason.TOO_EXPENSIVE: N_("Too expensive"),
+    RefusalReason.TOO_SLOW: N_("Too slow"),
+    RefusalReason.JUST_CHECKING: N_("Just checking prices"),
+    RefusalReason.OTHER: N_("Other reason"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a client said: a known location, or only the text they typed."""
+
+    text: str
+    location_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDraft:
+    origin: Place
+    destination: Place
+    cargo: pricing.Cargo
+    ready_on: dt.date
+    ready: dt.datetime  # the ready moment in UTC, see quoting.ready_at
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    request: QuoteRequest
+    quote: Quote | None
+
+
+def freeze_option(option: QuoteOption, names: dict[int, str]) -> dict[str, Any]:
+    """An option as the client saw it, kept as text so a later price change cannot alter it."""
+    return {
+        "legs": [
+            {
+                "lane_id": q.leg.lane_id,
+                "mode": q.leg.mode.value,
+                "carrier_id": q.leg.carrier_id,
+                "origin_id": q.leg.origin,
+                "destination_id": q.leg.destination,
+                "origin": names.get(q.leg.origin, ""),
+                "destination": names.get(q.leg.destination, ""),
+                "departure": q.leg.departure.isoformat(),
+                "arrival": q.leg.arrival.isoformat(),
+                "price": str(q.price.total),
+                "cost": None if q.cost is None else str(q.cost.total),
+            }
+            for q in option.legs
+        ],
+        "departure": option.route.departure.isoformat(),
+        "arrival": option.route.arrival.isoformat(),
+        "transfers": option.route.transfers,
+        "price": str(option.vat.net),
+        "vat": str(option.vat.vat),
+        "total": str(option.vat.gross),
+        "cost": None if option.cost is None else str(option.cost),
+        "margin": None if option.margin is None else str(option.vat.net - option.cost),
+    }
+
+
+async def location_names(result: QuoteResult) -> dict[int, str]:
+    stops = {
+        end
+        for option in result.options
+        for leg in option.route.legs
+        for end in (leg.origin, leg.destination)
+    }
+    return dict(await Location.filter(id__in=stops).values_list("id", "name"))
+
+
+async def open_request(
+    identity: ChannelIdentity,
+    draft: RequestDraft,
+    *,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    now: dt.datetime | None = None,
+) -> Opened:
+    """Store a client's request and, when the engine can price it, its quote.
+
+    Unknown places or no priced route leave the request new and marked for a manager.
+    """
+    if identity.client_id is None:  # type: ignore[attr-defined]
+        raise InvalidInput("client", N_("Please send /start first."))
+    origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
+    if origin_id is not None and origin_id == destination_id:
+        raise InvalidInput("destination", N_("The destination must differ from the origin."))
+    client = await Client.get(id=identity.client_id)  # type: ignore[attr-defined]
+    result = QuoteResult(None, ())
+    if origin_id is not None and destination_id is not None:
+        result = await quote_options(
+            client.id, origin_id, destination_id, draft.cargo, draft.ready, draft.priority
+        )
+    names = await location_names(result)
+    now = now or dt.datetime.now(dt.UTC)
+    cargo = draft.cargo
+    async with in_transaction() as conn:
+        request = await QuoteRequest.create(
+            client=client,
+            manager_id=client.manager_id,  # type: ignore[attr-defined]
+            channel=identity.channel,
+            origin_id=origin_id,
+            destination_id=destination_id,
+            origin_text=draft.origin.text[:200],
+            destination_text=draft.destination.text[:200],
+            cargo_type=cargo.cargo_type.value,
+            weight_kg=cargo.weight_kg,
+            volume_m3=cargo.volume_m3,
+            pieces=cargo.pieces,
+            ready_on=draft.ready_on,
+            priority=draft.priority,
+            state=RequestState.NEW,
+            needs_manager=not result.options,
+            state_changed_at=now,
+            using_db=conn,
+        )
+        await _log(conn, identity, Subject.QUOTE_REQUESTED, _route_text(draft), request)
+        await emit(REQUEST_CREATED, request_data(request), connection=conn)
+        quote = None
+        if result.options:
+            assert result.price_list is not None
+            quote = await Quote.create(
+                request=request,
+                price_list_id=result.price_list.id,
+                currency=result.options[0].currency,
+                options=[freeze_option(o, names) for o in result.options],
+                valid_until=now + dt.timedelta(days=valid_days),
+                sent_at=now,
+                using_db=conn,
+            )
+            request = await move(
+                request.id, RequestState.QUOTED, None, connection=conn, by_use_case=True, now=now
+            )
+            await _log(conn, identity, Subject.QUOTE_SENT, f"#{quote.id}", request)
+    return Opened(request, quote)
+
+
+def _route_text(draft: RequestDraft) -> str:
+    return f"{draft.origin.text} → {draft.destination.text}, {draft.cargo.weight_kg} kg"
+
+
+async def _log(
+    conn: BaseDBAsyncClient,
+    identity: ChannelIdentity | None,
+    subject: str,
+    summary: str,
+    request: QuoteRequest,
+    employee_id: int | None = None,
+) -> None:
+    await Interaction.create(
+        client_id=request.client_id,  # type: ignore[attr-defined]
+        identity=identity,
+        employee_id=employee_id,
+        channel=identity.channel if identity else None,
+        kind=InteractionKind.MESSAGE if identity else InteractionKind.SYSTEM,
+        subject=subject,
+        summary=summary,
+        using_db=conn,
+    )
+
+
+async def _client_quote(
+    conn: BaseDBAsyncClient, client_id: int | None, quote_id: int
+) -> tuple[Quote, QuoteRequest]:
+    """The quote, only if it is this client's, with its request locked for the answer."""
+    quote = await Quote.filter(id=quote_id).using_db(conn).first()
+    if quote is None:
+        raise NotFound()
+    request = (
+        await QuoteRequest.filter(id=quote.request_id)  # type: ignore[attr-defined]
+        .using_db(conn)
+        .select_for_update()
+        .first()
+    )
+    if request is None or client_id is None or request.client_id != client_id:  # type: ignore[attr-defined]
+        raise NotFound()
+    return quote, request
+
+
+def _check_answerable(quote: Quote, request: QuoteRequest, now: dt.datetime) -> None:
+    if quote.answered_at is not None or request.state is not RequestState.QUOTED:
+        raise InvalidInput("quote", N_("This quote has already been answered."))
+    if quote.valid_until < now:
+        raise InvalidInput("quote", N_("This quote has expired. Please request a new one."))
+
+
+async def accept_quote(
+    identity: ChannelIdentity, quote_id: int, option: int, *, now: dt.datetime | None = None
+) -> Order:
+    """The client's "Order this": an order with the option's route and price frozen."""
+    now = now or dt.datetime.now(dt.UTC)
+    async with in_transaction() as conn:
+        quote, request = await _client_quote(conn, identity.client_id, quote_id)  # type: ignore[attr-defined]
+        _check_answerable(quote, request, now)
+        if not 0 <= option < len(quote.options):
+            raise InvalidInput("option", N_("That option is not in this quote."))
+        chosen = quote.options[option]
+        order = await Order.create(
+            request=request,
+            quote=quote,
+            client_id=request.client_id,  # type: ignore[attr-defined]
+            manager_id=request.manager_id,  # type: ignore[attr-defined]
+            option=chosen,
+            currency=quote.currency,
+            price=Decimal(chosen["price"]),
+            vat=Decimal(chosen["vat"]),
+            total=Decimal(chosen["total"]),
+            cost=None if chosen["cost"] is None else Decimal(chosen["cost"]),
+            using_db=conn,
+        )
+        order.number = order_number(order.id, now)
+        await order.save(update_fields=["number"], using_db=conn)
+        quote.accepted_option = option
+        quote.answered_at = now
+        await quote.save(update_fields=["accepted_option", "answered_at"], using_db=conn)
+        await move(
+            request.id, RequestState.ORDERED, None, connection=conn, by_use_case=True, now=now
+        )
+        await _log(conn, identity, Subject.QUOTE_ACCEPTED, order.number, request)
+        await emit(QUOTE_ACCEPTED, order_data(order), connection=conn)
+    return order
+
+
+def order_number(order_id: int, now: dt.datetime) -> str:
+    """Short enough to read over the phone, unique because it carries the row id."""
+    return f"ON-{now:%y}-{order_id:05d}"
+
+
+async def decline_quote(
+    identity: ChannelIdentity,
+    quote_id: int,
+    reason: RefusalReason,
+    note: str = "",
+    *,
+    now: dt.datetime | None = None,
+) -> QuoteRequest:
+    """The client's "Not now": the request is refused with the reason, for the reports."""
+    now = now or dt.datetime.now(dt.UTC)
+    async with in_transaction() as conn:
+        quote, request = await _client_quote(conn, identity.client_id, quote_id)  # type: ignore[attr-defined]
+        _check_answerable(quote, request, now)
+        quote.answered_at = now
+        await quote.save(update_fields=["answered_at"], using_db=conn)
+        request.refusal_reason = reason
+        request.refusal_note = note[:1000]
+        await request.save(update_fields=["refusal_reason", "refusal_note"], using_db=conn)
+        request = await move(request.id, RequestState.REFUSED, None, connection=conn, now=now)
+        await _log(conn, identity, Subject.QUOTE_DECLINED, reason.value, request)
+    return request
+
+
+async def ask_manager(identity: ChannelIdentity, request_id: int) -> QuoteRequest:
+    """The client wants a person: the request is marked so it shows in the managers' queue."""
+    async with in_transaction() as conn:
+        request = (
+            await QuoteRequest.filter(id=request_id).using_db(conn).select_for_update().first()
+        )
+        if request is None or request.client_id != identity.client_id:  # type: ignore[attr-defined]
+            raise NotFound()
+        request.needs_manager = True
+        await request.save(update_fields=["needs_manager"], using_db=conn)
+        await _log(conn, identity, Subject.QUOTE_MANAGER_ASKED, f"#{request.id}", request)
+    return request
+
+
+def visible_requests(actor: Actor) -> QuerySet[QuoteRequest]:
+    """Requests of the clients the actor may see: the same rule as the clients list."""
+    return QuoteRequest.filter(client_id__in=Subquery(visible_clients(actor).values("id")))
+
+
+async def move_by_staff(
+    actor: Actor, request_id: int, target: RequestState, *, now: dt.datetime | None = None
+) -> QuoteRequest:
+    """A move made by a person on the board or through the API, audited as theirs."""
+    require(actor, Permission.MAKE_QUOTES)
+    if not await visible_requests(actor).filter(id=request_id).exists():
+        raise NotFound()
+    return await move(request_id, target, actor, now=now)
