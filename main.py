@@ -35,6 +35,7 @@ from bot.channels.webchat import WebChat, WebChatHub, WebChatSession
 from bot.dedupe import Deduplicator, MemoryDeduplicator, RedisDeduplicator
 from bot.dispatcher import build_dispatcher
 from bot.notifier import BotNotifier
+from bot.quote_sender import BotQuoteSender
 from core.config import ConfigError, Settings, TelegramMode, load_settings
 from core.db import close_db, init_db, migrate
 from core.errors import OnaError
@@ -73,6 +74,7 @@ class Runtime:
     webchat_hub: WebChatHub | None = field(init=False, default=None)
     dedupe: Deduplicator = field(init=False)
     notifier: BotNotifier = field(init=False)
+    quote_sender: BotQuoteSender = field(init=False)
     port: int = field(init=False, default=0)
     _runner: web.AppRunner | None = field(init=False, default=None)
     _telegram_mode: str = field(init=False, default="off")
@@ -101,6 +103,7 @@ class Runtime:
             settings, self.i18n, self.registry, self.clock, self.redis
         )
         self.notifier = BotNotifier(self.registry, self.i18n)
+        self.quote_sender = BotQuoteSender(self.registry, self.i18n)
         dedupe: Deduplicator = (
             RedisDeduplicator(self.redis) if self.redis else MemoryDeduplicator()
         )
@@ -206,6 +209,14 @@ class Runtime:
             "purge-expired-invites",
             lambda: jobs.purge_invites_job(clock),
             CronTrigger(hour=3, minute=15, timezone=self.settings.zone),
+        )
+        notifier, sender = self.notifier, self.quote_sender
+        reminder_days = self.settings.quote_reminder_days
+        # Hourly, so a quote is reminded about within the hour it turns N days old.
+        self.scheduler.add_job(
+            "quote-followup",
+            lambda: jobs.quote_followup_job(clock, notifier, sender, reminder_days),
+            CronTrigger(minute=5, timezone=self.settings.zone),
         )
         self.scheduler.add_job(
             "purge-security-records",

@@ -38,3 +38,15 @@ class Notifier(Protocol):
     async def notify(
         self, channel: Channel, chat_id: int, language: str, message: str, **params: Any
     ) -> bool: ...
+
+
+class QuoteSender(Protocol):
+    """Shows a stored quote, with its answer buttons, in a client's chat.
+
+    `intro` is a message id said above the quote (e.g. a reminder), translated in the
+    client's language. bot/quote_sender.py implements it; False when the chat is unreachable.
+    """
+
+    async def send_quote(
+        self, identity_id: int, quote_id: int, intro: str | None = None
+    ) -> bool: ...

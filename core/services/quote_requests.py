@@ -229,10 +229,12 @@ async def _client_quote(
 
 
 def _check_answerable(quote: Quote, request: QuoteRequest, now: dt.datetime) -> None:
+    if quote.answered_at is None and (
+        quote.valid_until < now or request.state is RequestState.EXPIRED
+    ):
+        raise InvalidInput("quote", N_("This quote has expired. Please request a new one."))
     if quote.answered_at is not None or request.state is not RequestState.QUOTED:
         raise InvalidInput("quote", N_("This quote has already been answered."))
-    if quote.valid_until < now:
-        raise InvalidInput("quote", N_("This quote has expired. Please request a new one."))
 
 
 async def accept_quote(

@@ -143,6 +143,7 @@ async def test_an_unknown_place_goes_to_a_manager(chat):
     await chat.send("Lagos")
     await chat.expect(ru("What kind of cargo is it?"))
     await chat.press(ru("Pallets"))
+    await chat.expect(ru("What does it weigh in total, in kg?"))
     await chat.send("800")
     await chat.expect(ru_start(SIZE_QUESTION))
     await chat.send("120x80x30000")
@@ -152,6 +153,7 @@ async def test_an_unknown_place_goes_to_a_manager(chat):
     await chat.send("120x80x150x2")
     await chat.expect(ru("When is the cargo ready? Pick a day or type a date."))
     await chat.press(ru("In a week"))
+    await chat.expect(ru("What matters most to you?"))
     await chat.press(ru("Balanced"))
     await chat.expect(
         ru_start(

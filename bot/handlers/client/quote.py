@@ -38,12 +38,12 @@ from bot.keyboards.quotes import (
     cargo_keyboard,
     places_keyboard,
     priority_keyboard,
-    quote_keyboard,
     ready_keyboard,
     refusal_keyboard,
     size_keyboard,
 )
 from bot.notifier import BotNotifier
+from bot.quote_sender import quote_message
 from bot.replies import say
 from bot.states import QuoteFlow
 from core.config import Settings
@@ -71,7 +71,7 @@ from core.services.quote_requests import (
     decline_quote,
     open_request,
 )
-from core.services.quote_text import quote_text, route_summary
+from core.services.quote_text import route_summary
 from core.services.quoting import ready_at
 from core.services.staff_alerts import alert_request_staff
 
@@ -336,13 +336,8 @@ async def on_priority(
         )
         await _alert(registry, i18n, request, "new")
         return
-    zone = zone_of(await current_company())
-    await say(
-        bot,
-        callback,
-        quote_text(quote.id, quote.options, quote.currency, quote.valid_until, zone),
-        reply_markup=quote_keyboard(quote.id, len(quote.options)),
-    )
+    text, markup = await quote_message(quote)
+    await say(bot, callback, text, reply_markup=markup)
 
 
 async def _draft(data: dict, priority: int) -> RequestDraft:
