@@ -26,7 +26,9 @@ class BotNotifier:
         if bot is None:
             return False
         with self.i18n.use_locale(language):
-            text = gettext(message, **params)
+            # A callable parameter (a price, a route) is rendered in the recipient's locale.
+            shown = {key: value() if callable(value) else value for key, value in params.items()}
+            text = gettext(message, **shown)
         try:
             await bot.send_message(chat_id=chat_id, text=text)
         except TelegramAPIError:

@@ -31,7 +31,8 @@ class TaskSupervisor(Protocol):
 class Notifier(Protocol):
     """Reaches a person on a channel in their language; bot/notifier.py implements it.
 
-    `message` is a gettext message id, translated in the recipient's locale by the adapter.
+    `message` is a gettext message id, translated in the recipient's locale by the adapter;
+    a parameter given as a zero-argument callable is rendered in that locale too.
     Returns False when the channel is off or the person cannot be reached.
     """
 

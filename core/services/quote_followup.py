@@ -125,7 +125,7 @@ async def _remind_staff(notifier: Notifier, quote: Quote, request: QuoteRequest,
                 MANAGER_REMINDER,
                 number=quote.id,
                 client=client.name,
-                route=route_summary(request),
+                route=lambda: route_summary(request),
                 days=days,
             )
         )

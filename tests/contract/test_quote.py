@@ -24,6 +24,10 @@ from core.services.interactions import Subject
 from core.services.locations import forget_index, load_world_cities
 from tests.contract.test_onboarding import onboard
 
+ORDER_PLACED = (
+    "Thank you! Your order {number} is placed: {total}. Your manager will contact you "
+    "to confirm the pickup."
+)
 SIZE_QUESTION = (
     "How big is it? Type the total volume in m³ (e.g. 2.5), or one piece's "
     "length × width × height in cm and the number of pieces (e.g. 120x80x100x4). "
@@ -88,12 +92,7 @@ async def test_a_client_gets_options_and_orders_one(chat):
         ru("Not now"),
     ]
     await chat.press(ru("Order option {n}", n=1))
-    placed = await chat.expect(
-        ru_start(
-            "Thank you! Your order {number} is placed: {total}. Your manager will contact you "
-            "to confirm the pickup."
-        )
-    )
+    placed = await chat.expect(ru_start(ORDER_PLACED))
 
     client = await Client.get(phone="+2348035550101")
     order = await Order.get(client=client)

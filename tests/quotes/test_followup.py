@@ -10,7 +10,7 @@ from core.ports import SystemClock
 from core.services.jobs import quote_followup_job
 from core.services.staff import invite_staff
 from tests.contract.test_onboarding import onboard
-from tests.contract.test_quote import _ask_lagos_to_kano, _network, ru, ru_start
+from tests.contract.test_quote import ORDER_PLACED, _ask_lagos_to_kano, _network, ru, ru_start
 from tests.e2e.test_staff import FrozenClock
 
 DAY = dt.timedelta(days=1)
@@ -46,7 +46,7 @@ async def test_an_order_is_announced_to_the_clients_manager(chat_factory):
     tunde, manager = await _manager(chat_factory)
     ada = await _client_with_quote(chat_factory, "+234 803 777 0001", manager)
     await ada.press(ru("Order option {n}", n=1))
-    await ada.expect(ru_start("Thank you! Your order {number}"))
+    await ada.expect(ru_start(ORDER_PLACED))
     told = await tunde.expect("New order ON-")
     assert "Lagos → Kano, 500 kg" in told.text and "99" in told.text
 

@@ -370,7 +370,10 @@ async def _alert(
 ) -> None:
     notifier = BotNotifier(registry, i18n)
     client = await Client.get(id=request.client_id)
-    route = route_summary(request)
+
+    def route() -> str:
+        return route_summary(request)
+
     if order is not None:
         await alert_request_staff(
             notifier,
@@ -379,7 +382,7 @@ async def _alert(
             number=order.number,
             client=client.name,
             route=route,
-            total=format_money(order.total, order.currency),
+            total=lambda: format_money(order.total, order.currency),
         )
     elif kind == "manager":
         await alert_request_staff(
@@ -423,7 +426,7 @@ async def on_order(
             "Thank you! Your order {number} is placed: {total}. Your manager will contact you "
             "to confirm the pickup.",
             number=order.number,
-            total=format_money(order.total, order.currency),
+            total=lambda: format_money(order.total, order.currency),
         ),
         reply_markup=main_menu(),
     )
