@@ -17,6 +17,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("/admin/dashboard", N_("Dashboard"), Permission.VIEW_DASHBOARD),
+    NavItem("/admin/pipeline", N_("Pipeline"), Permission.MAKE_QUOTES),
     NavItem("/admin/clients", N_("Clients"), Permission.VIEW_CLIENTS),
     NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),
     NavItem("/admin/quotes/new", N_("Quote"), Permission.MAKE_QUOTES),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from admin_web.api.resources import OPERATIONS
@@ -10,7 +12,7 @@ from core.services.access import roles_with
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{client_id}", "1").replace("{carrier_id}", "1")
+    return re.sub(r"\{[a-z_]+_id\}", "1", path)
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: f"{op.method} {op.path}")

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from core.i18n import current_i18n
 from core.models import (
+    Carrier,
     Client,
     Interaction,
     Order,
@@ -46,7 +47,9 @@ def ru_start(message: str) -> str:
 
 
 async def _network() -> None:
-    await demo.seed_demo()
+    await demo.seed_demo()  # seeds an empty database only; the network needs its carriers
+    for name in ("Lagos Haulage Co", "Northern Rail Freight"):
+        await Carrier.get_or_create(name=name)
     forget_index()
     await load_world_cities(min_population=2_000_000)
     assert await demo.seed_demo_network()

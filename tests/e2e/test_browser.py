@@ -84,7 +84,7 @@ async def make_staff(name: str, login: str, role: Role) -> Employee:
 
 async def test_web_chat_onboarding_and_reload_keeps_the_visitor(runtime, page):
     await onboard_in_browser(page, runtime.base_url)
-    await button(page, "Request a quote").click()
+    await button(page, "Track a delivery").click()
     await expect(
         bot_says(page, "This is coming soon. Thank you for your patience!")
     ).to_be_visible()

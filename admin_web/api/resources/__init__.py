@@ -6,7 +6,15 @@ A capability adds its resource as a module with an `OPERATIONS` list and one lin
 from __future__ import annotations
 
 from admin_web.api.registry import Operation
-from admin_web.api.resources import carriers, clients, consent, contacts, interactions, prices
+from admin_web.api.resources import (
+    carriers,
+    clients,
+    consent,
+    contacts,
+    interactions,
+    prices,
+    sales,
+)
 
 OPERATIONS: list[Operation] = [
     *clients.OPERATIONS,
@@ -15,4 +23,5 @@ OPERATIONS: list[Operation] = [
     *interactions.OPERATIONS,
     *consent.OPERATIONS,
     *prices.OPERATIONS,
+    *sales.OPERATIONS,
 ]
