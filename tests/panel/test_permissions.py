@@ -6,6 +6,7 @@ a route added with the wrong permission, or none, fails here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -20,6 +21,7 @@ from core.models import (
     Location,
     MarketingSource,
     PriceList,
+    QuoteRequest,
     Role,
     Tariff,
     WebhookDelivery,
@@ -63,6 +65,18 @@ async def _objects() -> dict[str, int]:
                 rate=1000,
             )
         ).id,
+        "requests": (
+            await QuoteRequest.create(
+                client=client,
+                origin_text="Lagos",
+                destination_text="Kano",
+                cargo_type="general",
+                weight_kg=100,
+                ready_on=dt.date(2026, 12, 1),
+                state_changed_at=dt.datetime.now(dt.UTC),
+            )
+        ).id,
+        "pipeline": 0,
         "lanes": (
             await Lane.create(
                 carrier=carrier,

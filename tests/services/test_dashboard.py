@@ -15,6 +15,14 @@ from core.services.access import Actor, ActorKind, Permission
 from core.services.dashboard import TileFigure, dashboard_for, local_day, register_tile
 from tests.querycount import count_queries
 
+BOARD_TODAY = "/admin/pipeline?from=2026-11-28&to=2026-11-28"
+SALES_TODAY_EMPTY = {
+    "sales.new_requests": (0, BOARD_TODAY),
+    "sales.quotes_sent": (0, BOARD_TODAY),
+    "sales.orders": (0, BOARD_TODAY),
+    "sales.conversion": ("—", BOARD_TODAY),
+}
+
 
 def at(zone: ZoneInfo, *parts: int) -> dt.datetime:
     """A wall-clock moment in the company's zone, as the UTC value the database stores."""
@@ -93,14 +101,21 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
             2,
             "/admin/clients?consent_changed=withdrawn&changed_from=2026-11-28",
         ),
+        **SALES_TODAY_EMPTY,
     }
     assert [tile.label for tile, _ in tiles] == [
         "New clients today",
         "Active conversations",
         "Consent given today",
         "Consent withdrawn today",
+        "New requests today",
+        "Quotes sent today",
+        "Orders today",
+        "Conversion today",
     ]
-    assert queries.count == 4, queries.statements
+    # One query per client tile; the sales tiles: requests, quotes, orders, and the
+    # conversion's request count (no orders query when there are no requests).
+    assert queries.count == 8, queries.statements
 
 
 async def test_a_manager_counts_own_and_unassigned_clients(day):
@@ -116,6 +131,7 @@ async def test_a_manager_counts_own_and_unassigned_clients(day):
             1,
             "/admin/clients?consent_changed=withdrawn&changed_from=2026-11-28",
         ),
+        **SALES_TODAY_EMPTY,
     }
 
 
@@ -132,9 +148,9 @@ async def test_roles_see_only_the_tiles_they_may(runtime, staff):
     zone = runtime.settings.zone
     now = dt.datetime.now(dt.UTC)
     assert await dashboard_for(await staff(Role.DISPATCHER), now, zone) == []
-    for role in (Role.ACCOUNTANT, Role.MARKETER, Role.HEAD_OF_SALES):
+    for role, count in ((Role.ACCOUNTANT, 4), (Role.MARKETER, 4), (Role.HEAD_OF_SALES, 8)):
         keys = [tile.key for tile, _ in await dashboard_for(await staff(role), now, zone)]
-        assert len(keys) == 4
+        assert len(keys) == count, role
     client = Actor(kind=ActorKind.CLIENT, language="en", client_id=1)
     with pytest.raises(PermissionDenied):
         await dashboard_for(client, now, zone)
