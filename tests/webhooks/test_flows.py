@@ -3,16 +3,22 @@ the running app's own worker, woken by the commits (it polls only once an hour h
 
 from __future__ import annotations
 
-from core.models import Client, Consent, Interaction
+from decimal import Decimal
+
+from core.models import Client, Consent, Interaction, Order, QuoteRequest
 from core.services.consent import CONSENT_TEXT_VERSION
 from core.services.interactions import Subject
 from core.services.webhooks import (
     CLIENT_CREATED,
     CONSENT_CHANGED,
     INTERACTION_LOGGED,
+    QUOTE_ACCEPTED,
+    REQUEST_CREATED,
     create_endpoint,
 )
 from tests.contract.test_onboarding import onboard, ru
+from tests.contract.test_quote import ORDER_PLACED, _ask_lagos_to_kano, _network, ru_start
+from tests.contract.test_quote import ru as ru_n
 from tests.webhooks.conftest import Received, verify
 
 
@@ -100,3 +106,33 @@ async def test_onboarding_in_telegram_sends_all_three_events(
         lambda requests: [d for d in _of(requests, CONSENT_CHANGED) if d["granted"] is False]
     )
     assert withdrawn[0]["client_id"] == client.id
+
+
+async def test_a_quote_ordered_in_the_bot_sends_request_created_and_quote_accepted(
+    runtime, admin, receiver, live_sender, chat_factory
+):
+    await _network()
+    endpoint = await create_endpoint(admin, receiver.url, [REQUEST_CREATED, QUOTE_ACCEPTED])
+    chat = chat_factory("telegram")
+    await onboard(chat, "+234 803 555 0404")
+    await _ask_lagos_to_kano(chat, "Cheapest")
+    await chat.expect(ru_start("Your quote #{number}, valid until {day}:"))
+    await chat.press(ru_n("Order option {n}", n=1))
+    await chat.expect(ru_start(ORDER_PLACED))
+    await runtime.supervisor.wait_idle()
+
+    both = await receiver.wait_for(
+        lambda requests: (
+            requests if _of(requests, REQUEST_CREATED) and _of(requests, QUOTE_ACCEPTED) else None
+        )
+    )
+    assert all(verify(endpoint.secret, r.headers, r.body) for r in both)
+    request = await QuoteRequest.get(client__phone="+2348035550404")
+    [created] = _of(both, REQUEST_CREATED)
+    assert created["id"] == request.id and created["state"] == "new"
+    assert (created["origin_text"], created["destination_text"]) == ("Lagos", "Kano")
+    assert Decimal(created["weight_kg"]) == 500
+    order = await Order.get(request=request)
+    [accepted] = _of(both, QUOTE_ACCEPTED)
+    assert accepted["number"] == order.number and accepted["total"] == "99000.00"
+    assert [leg["mode"] for leg in accepted["option"]["legs"]] == ["road", "rail"]
