@@ -18,7 +18,7 @@ from admin_web.auth import ACTOR
 from admin_web.params import as_id, path_id
 from admin_web.routing import get, post
 from core.errors import InvalidInput, NotFound
-from core.i18n import _, format_money
+from core.i18n import N_, _, format_money
 from core.models import Employee, Order, Quote, RequestState, Role
 from core.services.access import Actor, Permission
 from core.services.company import current_company, zone_of
@@ -28,6 +28,13 @@ from core.services.quote_requests import REFUSAL_LABELS, move_by_staff, visible_
 from core.services.quote_text import CARGO_TYPE_LABELS, legs_text
 
 SALES_ROLES = (Role.MANAGER, Role.HEAD_OF_SALES, Role.DIRECTOR)
+DONE_MESSAGES = {
+    "sent": N_("The quote was sent to the client."),
+    "saved": N_(
+        "The quote is saved, but not sent: the client has no chat where they agreed to "
+        "messages. Send it another way."
+    ),
+}
 
 
 def _day(raw: str | None) -> dt.date | None:
@@ -133,6 +140,8 @@ async def request_page(request: web.Request) -> web.StreamResponse:
         "moves": board_moves(RequestState(item.state)),
         "state_labels": STATE_LABELS,
         "error": request.query.get("error"),
+        "done": DONE_MESSAGES.get(request.query.get("done", "")),
+        "can_quote": RequestState(item.state) in (RequestState.NEW, RequestState.QUOTED),
         "back": request.path,
     }
     return aiohttp_jinja2.render_template("request.html", request, context)

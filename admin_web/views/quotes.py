@@ -1,13 +1,15 @@
-"""The quote calculator: a manager prices a request with the same engine the bot uses.
+"""The quote desk: a manager prices a request with the bot's engine, and may send it.
 
-Nothing is stored yet (requests, quotes and orders come next, see docs/quotes.md); the page
-shows up to three options with their legs, dates, price, VAT and — for staff only — cost
-and margin.
+Pricing stores nothing. "Send to client" prices the same inputs again on the server (the
+page's figures are never trusted), applies any price a person changed (with the reason),
+stores the request and quote, and sends it to the client's chat when they agreed to
+messages there. Opened from a request (?request=ID), it answers that request instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,18 +17,26 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from admin_web.auth import ACTOR
-from admin_web.keys import SETTINGS
+from admin_web.keys import QUOTE_SENDER, SETTINGS
+from admin_web.params import as_id
 from admin_web.routing import get, post
 from admin_web.sections import Field, Kind, static_choices
 from admin_web.views.lanes import CARGO_TYPES, MODES
 from core.errors import InvalidInput
 from core.i18n import N_, _, format_money
-from core.models import Location
+from core.models import Location, QuoteRequest
 from core.services import pricing
 from core.services.access import Actor, Permission
 from core.services.clients import client_by_reference
 from core.services.company import current_company, zone_of
 from core.services.locations import resolve_location
+from core.services.quote_requests import (
+    Place,
+    RequestDraft,
+    StaffQuote,
+    staff_quote,
+    visible_requests,
+)
 from core.services.quoting import QuoteOption, quote_options, ready_at
 
 PRIORITIES = [
@@ -52,6 +62,13 @@ FIELDS = (
         "priority", N_("Priority"), Kind.SELECT, required=True, choices=static_choices(PRIORITIES)
     ),
 )
+# Shown under the options once priced: a changed price per option, and why.
+OVERRIDES = (
+    Field("override_1", N_("New price of option 1"), Kind.DECIMAL),
+    Field("override_2", N_("New price of option 2"), Kind.DECIMAL),
+    Field("override_3", N_("New price of option 3"), Kind.DECIMAL),
+)
+REASON = Field("override_reason", N_("Why the price is changed"), Kind.TEXT, max_length=500)
 
 
 async def _fields(actor: Actor) -> list[tuple[Field, Any]]:
@@ -60,8 +77,43 @@ async def _fields(actor: Actor) -> list[tuple[Field, Any]]:
 
 async def quote_page(request: web.Request) -> web.StreamResponse:
     today = dt.datetime.now(zone_of(await current_company())).date()
-    values = {"cargo_type": "general", "priority": "3", "pieces": 1, "ready": today.isoformat()}
+    values: dict[str, Any] = {
+        "cargo_type": "general",
+        "priority": "3",
+        "pieces": 1,
+        "ready": today.isoformat(),
+    }
+    answered = await _answered_request(request[ACTOR], request.query.get("request"))
+    if answered is not None:
+        values.update(_request_values(answered, today))
     return await _render(request, values, {}, None)
+
+
+async def _answered_request(actor: Actor, raw: object) -> QuoteRequest | None:
+    request_id = as_id(raw)
+    if request_id is None:
+        return None
+    return await visible_requests(actor).filter(id=request_id).select_related("client").first()
+
+
+def _request_values(item: QuoteRequest, today: dt.date) -> dict[str, Any]:
+    """The calculator filled from a client's request; places the bot knew go by #id."""
+
+    def place(location_id: int | None, text: str) -> str:
+        return f"#{location_id} {text}" if location_id else text
+
+    return {
+        "request": item.id,
+        "client": f"#{item.client.id}",  # type: ignore[attr-defined]
+        "origin": place(item.origin_id, item.origin_text),  # type: ignore[attr-defined]
+        "destination": place(item.destination_id, item.destination_text),  # type: ignore[attr-defined]
+        "weight": item.weight_kg.normalize(),
+        "volume": item.volume_m3.normalize() if item.volume_m3 else "",
+        "pieces": item.pieces,
+        "cargo_type": item.cargo_type,
+        "ready": max(item.ready_on, today).isoformat(),
+        "priority": str(item.priority),
+    }
 
 
 async def _render(
@@ -69,6 +121,8 @@ async def _render(
 ) -> web.StreamResponse:
     context = {
         "fields": await _fields(request[ACTOR]),
+        "overrides": OVERRIDES,
+        "reason": REASON,
         "values": values,
         "errors": errors,
         "options": options,
@@ -81,21 +135,88 @@ async def quote_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for f, choices in await _fields(actor):
+    for f, choices in [*await _fields(actor), *((o, None) for o in (*OVERRIDES, REASON))]:
         allowed = {v for v, _label in choices} if choices else None
         try:
             values[f.name] = f.parse(form.get(f.name), allowed)
         except InvalidInput as exc:
             errors[f.name] = _(exc.msgid, **exc.params)
-    shown = {f.name: str(form.get(f.name, "")) for f in FIELDS}
+    shown = {f.name: str(form.get(f.name, "")) for f in (*FIELDS, *OVERRIDES, REASON)}
+    shown["request"] = str(as_id(form.get("request")) or "")
     if errors:
         return await _render(request, shown, errors, None, 422)
+    region = request.config_dict[SETTINGS].phone_region
     try:
-        region = request.config_dict[SETTINGS].phone_region
+        if form.get("action") == "send":
+            sent = await _send(request, actor, values, as_id(form.get("request")), region)
+            done = "sent" if sent.delivered else "saved"
+            raise web.HTTPFound(f"/admin/requests/{sent.stored.request.id}?done={done}")
         options = await _price(actor, values, region)
     except InvalidInput as exc:
-        return await _render(request, shown, {exc.field: _(exc.msgid, **exc.params)}, None, 422)
+        error = {exc.field: _(exc.msgid, **exc.params)}
+        return await _render(
+            request, shown, error, await _price_or_none(actor, values, region), 422
+        )
     return await _render(request, shown, {}, options)
+
+
+async def _price_or_none(actor: Actor, values: dict[str, Any], region: str) -> list[dict] | None:
+    """The options again beside a mistake in sending them, so the person can fix it there."""
+    try:
+        return await _price(actor, values, region)
+    except InvalidInput:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    stored: StaffQuote
+    delivered: bool
+
+
+async def _send(
+    request: web.Request,
+    actor: Actor,
+    values: dict[str, Any],
+    request_id: int | None,
+    region: str,
+) -> Sent:
+    if not values.get("client"):
+        raise InvalidInput("client", N_("Choose the client to send the quote to."))
+    client = await client_by_reference(actor, values["client"], region)
+    if client is None:
+        raise InvalidInput("client", N_("No client has that #id or phone."))
+    zone = zone_of(await current_company())
+    origin = await resolve_location("origin", values["origin"])
+    destination = await resolve_location("destination", values["destination"])
+    draft = RequestDraft(
+        origin=Place(origin.name, origin.id),
+        destination=Place(destination.name, destination.id),
+        cargo=_cargo(values),
+        ready_on=values["ready"],
+        ready=ready_at(values["ready"], zone, "ready"),
+        priority=int(values["priority"]),
+    )
+    overrides = {
+        index: values[f.name]
+        for index, f in enumerate(OVERRIDES)
+        if values.get(f.name) is not None
+    }
+    settings = request.config_dict[SETTINGS]
+    stored = await staff_quote(
+        actor,
+        client.id,
+        draft,
+        request_id=request_id,
+        overrides=overrides,
+        reason=values.get("override_reason") or "",
+        valid_days=settings.quote_valid_days,
+    )
+    sender = request.config_dict.get(QUOTE_SENDER)
+    delivered = False
+    if stored.identity is not None and sender is not None:
+        delivered = await sender.send_quote(stored.identity.id, stored.quote.id)
+    return Sent(stored, delivered)
 
 
 async def _price(actor: Actor, values: dict[str, Any], region: str) -> list[dict]:

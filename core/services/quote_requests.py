@@ -31,9 +31,11 @@ from core.models import (
     RefusalReason,
     RequestState,
 )
-from core.services import pricing
+from core.services import audit, pricing
 from core.services.access import Actor, Permission, require
 from core.services.clients import visible_clients
+from core.services.company import current_company
+from core.services.consent import current_consent
 from core.services.interactions import Subject
 from core.services.pipeline import move
 from core.services.quoting import QuoteOption, QuoteResult, quote_options
@@ -329,3 +331,189 @@ async def move_by_staff(
     if not await visible_requests(actor).filter(id=request_id).exists():
         raise NotFound()
     return await move(request_id, target, actor, now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffQuote:
+    request: QuoteRequest
+    quote: Quote
+    identity: ChannelIdentity | None  # where to send it; None when no chat may receive it
+
+
+def override_option(
+    option: dict[str, Any], price: Decimal, currency: str, vat_rate: Decimal, included: bool
+) -> dict[str, Any]:
+    """The option at a price a person set; the engine's price is kept beside it."""
+    if price <= 0:
+        raise InvalidInput("override", N_("A price must be more than zero."))
+    net = pricing.round_money(price, currency)
+    vat = pricing.apply_vat(net, currency, vat_rate, prices_include_vat=included)
+    cost = None if option["cost"] is None else Decimal(option["cost"])
+    return {
+        **option,
+        "price": str(vat.net),
+        "vat": str(vat.vat),
+        "total": str(vat.gross),
+        "margin": None if cost is None else str(vat.net - cost),
+        "override": {"engine_price": option["price"]},
+    }
+
+
+async def _reply_identity(client_id: int, channel: str | None) -> ChannelIdentity | None:
+    """The chat a quote goes to: the request's channel, else the client's latest, with consent."""
+    identities = await ChannelIdentity.filter(client_id=client_id, chat_id__not_isnull=True)
+    identities.sort(key=lambda i: (i.channel != channel, -i.id))
+    for identity in identities:
+        if await current_consent(client_id, identity.channel):
+            return identity
+    return None
+
+
+async def staff_quote(
+    actor: Actor,
+    client_id: int,
+    draft: RequestDraft,
+    *,
+    request_id: int | None = None,
+    overrides: dict[int, Decimal] | None = None,
+    reason: str = "",
+    valid_days: int = DEFAULT_VALID_DAYS,
+    now: dt.datetime | None = None,
+) -> StaffQuote:
+    """A manager's quote for a client, stored and ready to send: a new request, or an answer
+    to an open one (a request a client made that needs a person).
+
+    A changed price needs a reason; both are kept on the quote and in the audit trail.
+    """
+    require(actor, Permission.MAKE_QUOTES)
+    overrides = overrides or {}
+    reason = reason.strip()[:500]
+    if overrides and not reason:
+        raise InvalidInput("override_reason", N_("Say why the price is changed."))
+    client = await visible_clients(actor).filter(id=client_id).first()
+    if client is None:
+        raise InvalidInput("client", N_("No client has that #id or phone."))
+    origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
+    if origin_id is None or destination_id is None:
+        raise InvalidInput("origin", N_("Type known places to price the request."))
+    result = await quote_options(
+        client.id, origin_id, destination_id, draft.cargo, draft.ready, draft.priority
+    )
+    if not result.options or result.price_list is None:
+        raise InvalidInput(
+            "destination",
+            N_(
+                "No priced route between these places for this cargo. A manager prices it by hand."
+            ),
+        )
+    names = await location_names(result)
+    options = [freeze_option(o, names) for o in result.options]
+    company = await current_company()
+    for index, price in overrides.items():
+        if not 0 <= index < len(options):
+            raise InvalidInput("override", N_("That option is not in this quote."))
+        options[index] = override_option(
+            options[index],
+            price,
+            result.price_list.currency,
+            Decimal(company.vat_rate),
+            company.prices_include_vat,
+        )
+    now = now or dt.datetime.now(dt.UTC)
+    async with in_transaction() as conn:
+        request = await _staff_request(conn, actor, client, draft, request_id, now)
+        # A new quote replaces the ones still open: only the latest can be ordered.
+        await (
+            Quote.filter(request_id=request.id, answered_at=None, valid_until__gt=now)
+            .using_db(conn)
+            .update(valid_until=now)
+        )
+        quote = await Quote.create(
+            request=request,
+            price_list_id=result.price_list.id,
+            created_by_id=actor.employee_id,
+            currency=result.price_list.currency,
+            options=options,
+            override_reason=reason if overrides else "",
+            valid_until=now + dt.timedelta(days=valid_days),
+            sent_at=now,
+            using_db=conn,
+        )
+        request = await move(
+            request.id, RequestState.QUOTED, actor, connection=conn, by_use_case=True, now=now
+        )
+        if request.needs_manager:
+            request.needs_manager = False
+            await request.save(update_fields=["needs_manager"], using_db=conn)
+        await _log(
+            conn, None, Subject.QUOTE_SENT, f"#{quote.id}", request, employee_id=actor.employee_id
+        )
+        if overrides:
+            await audit.record(
+                actor,
+                "quote.price_overridden",
+                "quote",
+                quote.id,
+                {
+                    "reason": reason,
+                    "prices": {
+                        str(i + 1): [o["override"]["engine_price"], o["price"]]
+                        for i, o in enumerate(options)
+                        if "override" in o
+                    },
+                },
+                connection=conn,
+            )
+    identity = await _reply_identity(client.id, request.channel)
+    return StaffQuote(request, quote, identity)
+
+
+async def _staff_request(
+    conn: BaseDBAsyncClient,
+    actor: Actor,
+    client: Client,
+    draft: RequestDraft,
+    request_id: int | None,
+    now: dt.datetime,
+) -> QuoteRequest:
+    """The open request being answered (its places now known), or a new one for the client."""
+    cargo = draft.cargo
+    fields = {
+        "origin_id": draft.origin.location_id,
+        "destination_id": draft.destination.location_id,
+        "origin_text": draft.origin.text[:200],
+        "destination_text": draft.destination.text[:200],
+        "cargo_type": cargo.cargo_type.value,
+        "weight_kg": cargo.weight_kg,
+        "volume_m3": cargo.volume_m3,
+        "pieces": cargo.pieces,
+        "ready_on": draft.ready_on,
+        "priority": draft.priority,
+    }
+    if request_id is None:
+        request = await QuoteRequest.create(
+            client=client,
+            manager_id=client.manager_id or actor.employee_id,  # type: ignore[attr-defined]
+            state=RequestState.NEW,
+            state_changed_at=now,
+            using_db=conn,
+            **fields,
+        )
+        await emit(REQUEST_CREATED, request_data(request), connection=conn)
+        return request
+    request = (
+        await QuoteRequest.filter(id=request_id, client_id=client.id)
+        .using_db(conn)
+        .select_for_update()
+        .first()
+    )
+    if request is None:
+        raise InvalidInput("request", N_("That request is not this client's."))
+    if request.state not in (RequestState.NEW, RequestState.QUOTED):
+        raise InvalidInput("request", N_("This request is past quoting."))
+    for name, value in fields.items():
+        setattr(request, name, value)
+    if request.manager_id is None:  # type: ignore[attr-defined]
+        request.manager_id = actor.employee_id  # type: ignore[attr-defined]
+    await request.save(using_db=conn)
+    return request

@@ -29,6 +29,10 @@ ORDER_PLACED = (
     "Thank you! Your order {number} is placed: {total}. Your manager will contact you "
     "to confirm the pickup."
 )
+WITH_MANAGERS = (
+    "Thank you! Your request #{number} is with our managers: they will price it "
+    "and contact you here."
+)
 SIZE_QUESTION = (
     "How big is it? Type the total volume in m³ (e.g. 2.5), or one piece's "
     "length × width × height in cm and the number of pieces (e.g. 120x80x100x4). "
@@ -157,12 +161,7 @@ async def test_an_unknown_place_goes_to_a_manager(chat):
     await chat.press(ru("In a week"))
     await chat.expect(ru("What matters most to you?"))
     await chat.press(ru("Balanced"))
-    await chat.expect(
-        ru_start(
-            "Thank you! Your request #{number} is with our managers: they will price it "
-            "and contact you here."
-        )
-    )
+    await chat.expect(ru_start(WITH_MANAGERS))
     client = await Client.get(phone="+2348035550303")
     request = await QuoteRequest.get(client=client)
     assert request.state is RequestState.NEW and request.needs_manager
