@@ -404,6 +404,7 @@ class Section:
             return [], [(1, "", _("Columns missing from the first row: {names}.", names=names))]
         rows: list[tuple[int, dict[str, Any]]] = []
         problems: list[tuple[int, str, str]] = []
+        defaults = await self.initial(actor)
         for number, raw in enumerate(reader, start=2):
             if number - 1 > MAX_IMPORT_ROWS:
                 problems.append((number, "", _("Import at most 5000 rows at a time.")))
@@ -411,7 +412,13 @@ class Section:
             cells = _MultiCells({k.strip().lower(): v for k, v in raw.items() if k})
             given = {f.name: cells.get(h) for h, f in known.items()}
             values, errors = await self.parse(actor, _MultiCells(given))
-            values = {name: value for name, value in values.items() if name in given}
+            # A column the file leaves out takes the form's default for a new row, or is left
+            # out (the model's default), never the empty value a missing cell parses to.
+            values = {
+                name: value if name in given else defaults[name]
+                for name, value in values.items()
+                if name in given or name in defaults
+            }
             problems += [(number, _(self._label(name)), msg) for name, msg in errors.items()]
             if not errors:
                 rows.append((number, values))

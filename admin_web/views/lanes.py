@@ -39,6 +39,7 @@ class LanesSection(Section):
     edit_permission = Permission.MANAGE_NETWORK
     prefetch = ("carrier", "origin", "destination")
     order_by = ("origin_id", "destination_id", "id")
+    importable = True
     columns = (
         Column(N_("From"), lambda lane: lane.origin.name, link=True),
         Column(N_("To"), lambda lane: lane.destination.name),

@@ -86,6 +86,7 @@ class TariffsSection(Section):
     edit_permission = Permission.MANAGE_NETWORK
     prefetch = ("price_list", "origin", "destination", "origin_zone", "destination_zone")
     order_by = ("price_list_id", "lane_id", "mode", "id")
+    importable = True
     columns = (
         Column(N_("Price list or lane"), _owner, link=True),
         Column(N_("Mode"), lambda t: _(dict(MODES)[t.mode])),
@@ -172,7 +173,7 @@ class TariffsSection(Section):
         price_list = None
         if values.get("price_list_id"):
             price_list = await PriceList.get(id=int(values["price_list_id"]))
-        lane_text = (values.pop("lane") or "").strip()
+        lane_text = (values.pop("lane", None) or "").strip()
         lane = None
         if lane_text:
             lane = (
@@ -184,7 +185,8 @@ class TariffsSection(Section):
             raise InvalidInput(
                 "price_list_id", N_("Choose a price list, or give a lane for a carrier cost.")
             )
-        origin_text, destination_text = values.pop("origin"), values.pop("destination")
+        origin_text = values.pop("origin", None)
+        destination_text = values.pop("destination", None)
         origin = await resolve_location("origin", origin_text) if origin_text else None
         destination = (
             await resolve_location("destination", destination_text) if destination_text else None
@@ -202,7 +204,7 @@ class TariffsSection(Section):
         currency = price_list.currency if price_list else (company.currency if company else "NGN")
         surcharges = []
         for name, (code, kind) in SURCHARGE_FIELDS.items():
-            value = values.pop(name)
+            value = values.pop(name, None)
             if value:
                 fraction = value / 100 if kind == "percent" else value
                 minimum = (
