@@ -19,6 +19,7 @@ from admin_web.sections import Field, Kind, Section, static_choices
 from core.errors import InvalidInput
 from core.i18n import N_, current_locale
 from core.models import Company
+from core.services import pricing
 from core.services.access import Actor, Permission
 from core.services.company import current_company, forget_company
 
@@ -52,6 +53,15 @@ async def _currencies(actor: Actor) -> list[tuple[str, str]]:
     return [(code, f"{code} — {names.get(code, code)}") for code in sorted(list_currencies())]
 
 
+FACTORS = {
+    "factor_road": pricing.Mode.ROAD,
+    "factor_rail": pricing.Mode.RAIL,
+    "factor_sea": pricing.Mode.SEA,
+    "factor_air": pricing.Mode.AIR,
+}
+MAX_FACTOR = Decimal(10_000)
+
+
 class CompanySection(Section):
     key = "company"
     model = Company
@@ -80,6 +90,18 @@ class CompanySection(Section):
             help=N_("Shown on every quote, e.g. 7.5. Leave empty or 0 for none."),
         ),
         Field("prices_include_vat", N_("Prices already include VAT"), Kind.CHECKBOX),
+        Field(
+            "factor_road",
+            N_("Volumetric factor, road (kg per m³)"),
+            Kind.DECIMAL,
+            help=N_(
+                "Chargeable weight is the larger of the weight and the volume times this. "
+                "Empty: the usual 333 road and rail, 1000 sea, 167 air."
+            ),
+        ),
+        Field("factor_rail", N_("Volumetric factor, rail (kg per m³)"), Kind.DECIMAL),
+        Field("factor_sea", N_("Volumetric factor, sea (kg per m³)"), Kind.DECIMAL),
+        Field("factor_air", N_("Volumetric factor, air (kg per m³)"), Kind.DECIMAL),
     )
 
     async def values_of(self, obj: Model) -> dict[str, Any]:
@@ -116,6 +138,11 @@ class CompanySection(Section):
         if not Decimal(0) <= percent < 100:
             raise InvalidInput("vat_percent", N_("Enter a percentage from 0 to 99.99."))
         values["vat_rate"] = (percent / 100).quantize(Decimal("0.0001"))
+        for name, mode in FACTORS.items():
+            if values.get(name) is None:
+                values[name] = pricing.DEFAULT_VOLUMETRIC_FACTORS[mode]
+            if not Decimal(0) < values[name] <= MAX_FACTOR:
+                raise InvalidInput(name, N_("Enter more than 0 and at most 10000."))
         for name in TIMES:
             moment = values.get(name)
             values[name] = moment.strftime("%H:%M") if moment is not None else None

@@ -20,6 +20,11 @@ class Company(Model):
     # VAT on quotes: a fraction (0.075 is 7.5 percent), and whether prices already include it.
     vat_rate = fields.DecimalField(max_digits=6, decimal_places=4, default=0)
     prices_include_vat = fields.BooleanField(default=False)
+    # Chargeable kg per m3 of each mode (the carriers usual divisors by default).
+    factor_road = fields.DecimalField(max_digits=10, decimal_places=3, default=333)
+    factor_rail = fields.DecimalField(max_digits=10, decimal_places=3, default=333)
+    factor_sea = fields.DecimalField(max_digits=10, decimal_places=3, default=1000)
+    factor_air = fields.DecimalField(max_digits=10, decimal_places=3, default=167)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -120,14 +120,28 @@ def _engine_list(row: PriceList, zones_used: set[int]) -> pricing.PriceList:
     )
 
 
-def _usable(lane: Lane, cargo: pricing.Cargo, day: dt.date) -> bool:
+def volumetric_factors(company: Company | None) -> dict[pricing.Mode, Decimal] | None:
+    """The company's chargeable kg per m³ of each mode; None keeps the engine's defaults."""
+    if company is None:
+        return None
+    return {
+        pricing.Mode.ROAD: Decimal(company.factor_road),
+        pricing.Mode.RAIL: Decimal(company.factor_rail),
+        pricing.Mode.SEA: Decimal(company.factor_sea),
+        pricing.Mode.AIR: Decimal(company.factor_air),
+    }
+
+
+def _usable(
+    lane: Lane, cargo: pricing.Cargo, day: dt.date, factors: dict[pricing.Mode, Decimal] | None
+) -> bool:
     if lane.valid_from and day < lane.valid_from:
         return False
     if lane.valid_to and day > lane.valid_to:
         return False
     if lane.cargo_types and cargo.cargo_type.value not in lane.cargo_types:
         return False
-    chargeable = pricing.chargeable_weight(cargo, pricing.Mode(lane.mode))
+    chargeable = pricing.chargeable_weight(cargo, pricing.Mode(lane.mode), factors)
     return lane.capacity_kg is None or chargeable <= lane.capacity_kg
 
 
@@ -164,10 +178,11 @@ async def quote_options(
     if price_list is None:
         return QuoteResult(None, ())
     company = await Company.get_or_none(id=1)
+    factors = volumetric_factors(company)
     lanes = [
         lane
         for lane in await Lane.filter(is_active=True).prefetch_related("tariffs")
-        if _usable(lane, cargo, day)
+        if _usable(lane, cargo, day, factors)
     ]
     zone_members = await _zone_members(zones_used)
     prices: dict[int, pricing.Charge] = {}
@@ -179,11 +194,11 @@ async def quote_options(
             pricing.Mode(lane.mode),
             zone_members,
         )
-        charge = pricing.quote_lane(price_list, ref, cargo, day)
+        charge = pricing.quote_lane(price_list, ref, cargo, day, volumetric_factors=factors)
         if charge is None:
             continue
         prices[lane.id] = charge
-        costs[lane.id] = _carrier_cost(lane, cargo, day, price_list.currency)
+        costs[lane.id] = _carrier_cost(lane, cargo, day, price_list.currency, factors)
     locations = {
         lane_end
         for lane in lanes
@@ -234,12 +249,16 @@ async def quote_options(
 
 
 def _carrier_cost(
-    lane: Lane, cargo: pricing.Cargo, day: dt.date, currency: str
+    lane: Lane,
+    cargo: pricing.Cargo,
+    day: dt.date,
+    currency: str,
+    factors: dict[pricing.Mode, Decimal] | None,
 ) -> pricing.Charge | None:
     for row in lane.tariffs:  # type: ignore[attr-defined]
         tariff = _tariff(row, set())
         if tariff.currency == currency and tariff.valid_on(day):
-            return pricing.price_with_tariff(tariff, cargo)
+            return pricing.price_with_tariff(tariff, cargo, volumetric_factors=factors)
     return None
 
 

@@ -73,3 +73,18 @@ async def test_working_hours_must_end_after_they_start(panel_for):
     assert page.text("field-timezone").endswith("Pick from the list.")
     assert page.text("field-work_starts").endswith("Enter a time like 09:00.")
     assert (await Company.get(id=1)).name != "X"
+
+
+async def test_volumetric_factors_are_set_per_mode_or_keep_the_usual_ones(panel_for):
+    admin = await panel_for(Role.ADMIN)
+    base = [("name", "Lagos Freight"), ("currency", "NGN"), ("timezone", "Africa/Lagos")]
+    wrong = await admin.submit(
+        "/admin/company", [*base, ("factor_road", "0")], csrf_from="/admin/company"
+    )
+    assert wrong.field_error("factor_road").endswith("Enter more than 0 and at most 10000.")
+    page = await admin.submit(
+        "/admin/company", [*base, ("factor_road", "250")], csrf_from="/admin/company"
+    )
+    assert "Saved." in page.body_text
+    company = await Company.get(id=1)
+    assert (company.factor_road, company.factor_sea, company.factor_air) == (250, 1000, 167)

@@ -14,6 +14,7 @@ import pytest
 from core.errors import InvalidInput
 from core.models import Carrier, Client, Company, Lane, Location, PriceList, Tariff
 from core.services import pricing, routing
+from core.services.company import current_company
 from core.services.quoting import quote_options
 
 READY = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
@@ -151,3 +152,25 @@ async def test_no_price_list_or_no_route_gives_no_options(runtime):
     with pytest.raises(InvalidInput) as refused:
         await quote_options(None, lagos.id, lagos.id, CARGO, READY, 3)
     assert refused.value.field == "destination"
+
+
+async def test_the_companys_volumetric_factors_set_the_chargeable_weight(runtime):
+    net = await _network()
+    light = pricing.make_cargo(weight_kg=Decimal(100), volume_m3=Decimal(1))
+
+    async def direct_road() -> Decimal:
+        result = await quote_options(None, net["lagos"].id, net["kano"].id, light, READY, 3)
+        [road] = [
+            o
+            for o in result.options
+            if [q.leg.lane_id for q in o.legs] == [net["lanes"]["road"].id]
+        ]
+        return road.legs[0].price.total
+
+    # 1 m³ by road bills max(100 kg, 1 × 333) = 333 kg × 150 = 49 950.
+    assert await direct_road() == Decimal("49950.00")
+    company = await current_company()
+    company.factor_road = Decimal(200)
+    await company.save()
+    # A company that bills road at 1:5 (200 kg per m³): 200 kg × 150 = 30 000.
+    assert await direct_road() == Decimal("30000.00")
