@@ -38,6 +38,7 @@ FOR_DOCS = {
     "company",
     "channels",
     "webhooks",
+    "pipeline",
 }
 ADMIN_TILES = ("clients.active_conversations", "consent.granted_today", "consent.withdrawn_today")
 ADMIN_NAV = ("Dashboard", "Clients", "Users and roles", "Channels", "Webhooks", "Audit trail")
