@@ -17,3 +17,8 @@ class QuoteFlow(StatesGroup):
     size = State()
     ready = State()
     priority = State()
+
+
+class StaffDesk(StatesGroup):
+    price = State()
+    reason = State()

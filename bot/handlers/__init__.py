@@ -6,6 +6,7 @@ from bot.handlers.client import menu as client_menu
 from bot.handlers.client import quote as client_quote
 from bot.handlers.common import errors, fallback, onboarding, settings, start, stop
 from bot.handlers.staff import menu as staff_menu
+from bot.handlers.staff import requests as staff_requests
 
 
 def setup_routers() -> Router:
@@ -14,6 +15,7 @@ def setup_routers() -> Router:
         errors.router,
         start.router,
         stop.router,
+        staff_requests.router,
         staff_menu.router,
         onboarding.router,
         settings.router,

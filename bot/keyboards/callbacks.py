@@ -96,3 +96,17 @@ class QuoteCb(CallbackData, prefix="qt"):
 class RefuseCb(CallbackData, prefix="rf"):
     quote: int
     reason: str
+
+
+class DeskAction(StrEnum):
+    OPEN = "open"
+    PRICE = "price"
+    SEND = "send"
+
+
+class DeskCb(CallbackData, prefix="dk"):
+    """A manager answering a request in the bot; option is the 0-based option to re-price."""
+
+    action: DeskAction
+    request: int
+    option: int = 0

@@ -38,7 +38,7 @@ from core.services.company import current_company
 from core.services.consent import current_consent
 from core.services.interactions import Subject
 from core.services.pipeline import move
-from core.services.quoting import QuoteOption, QuoteResult, quote_options
+from core.services.quoting import QuoteOption, QuoteResult, quote_options, ready_at
 from core.services.webhooks.events import (
     QUOTE_ACCEPTED,
     REQUEST_CREATED,
@@ -517,3 +517,30 @@ async def _staff_request(
         request.manager_id = actor.employee_id  # type: ignore[attr-defined]
     await request.save(using_db=conn)
     return request
+
+
+def draft_of(request: QuoteRequest, zone: dt.tzinfo, today: dt.date) -> RequestDraft:
+    """A stored request as the engine takes it; a ready day already past is moved to today."""
+    day = max(request.ready_on, today)
+    return RequestDraft(
+        origin=Place(request.origin_text, request.origin_id),  # type: ignore[attr-defined]
+        destination=Place(request.destination_text, request.destination_id),  # type: ignore[attr-defined]
+        cargo=pricing.make_cargo(
+            weight_kg=Decimal(request.weight_kg),
+            cargo_type=pricing.CargoType(request.cargo_type),
+            pieces=request.pieces,
+            volume_m3=Decimal(request.volume_m3) if request.volume_m3 else None,
+        ),
+        ready_on=day,
+        ready=ready_at(day, zone, "ready", today=today),
+        priority=request.priority,
+    )
+
+
+def waiting_requests(actor: Actor) -> QuerySet[QuoteRequest]:
+    """Open requests a person has to answer, oldest first: the managers' to-do list."""
+    return (
+        visible_requests(actor)
+        .filter(needs_manager=True, state__in=(RequestState.NEW, RequestState.QUOTED))
+        .order_by("created_at", "id")
+    )
