@@ -6,6 +6,7 @@ from admin_web.sections import Column, Filter, Section
 from core.i18n import N_
 from core.models import AuditLog, Employee
 from core.services.access import Actor, Permission
+from core.services.audit import action_label
 
 
 async def _object_types(actor: Actor) -> list[tuple[str, str]]:
@@ -34,7 +35,7 @@ class AuditSection(Section):
     columns = (
         Column(N_("When"), lambda e: e.created_at),
         Column(N_("Who"), lambda e: e.actor_label),
-        Column(N_("What"), lambda e: e.action),
+        Column(N_("What"), lambda e: action_label(e.action)),
         Column(N_("Object"), lambda e: f"{e.object_type} {e.object_id or ''}"),
         Column(N_("Changes"), lambda e: e.details),
     )

@@ -10,10 +10,54 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.i18n import N_, gettext
 from core.models import AuditLog
 from core.services.access import Actor
 
 SECRET_MARK = "•••"  # noqa: S105 (what the trail shows instead of a secret)
+
+# What each action code reads as in the audit trail; a code without a label shows as is.
+ACTION_LABELS: dict[str, str] = {
+    "created": N_("Created"),
+    "updated": N_("Changed"),
+    "imported": N_("Imported from a file"),
+    "api_key.created": N_("API key made"),
+    "api_key.revoked": N_("API key revoked"),
+    "auth.signed_in": N_("Signed in"),
+    "auth.signed_out": N_("Signed out"),
+    "auth.sign_in_failed": N_("Sign-in failed"),
+    "auth.other_sessions_ended": N_("Other sessions ended"),
+    "auth.totp_enabled": N_("Two-step sign-in turned on"),
+    "auth.totp_disabled": N_("Two-step sign-in turned off"),
+    "staff.invited": N_("Invited to the bot"),
+    "staff.linked": N_("Linked a messenger account"),
+    "staff.language_changed": N_("Changed the panel language"),
+    "staff.admin_set": N_("Administrator set from the command line"),
+    "carrier.created": N_("Carrier added"),
+    "carrier.updated": N_("Carrier changed"),
+    "carrier.exported": N_("Carriers exported"),
+    "client.created": N_("Client added"),
+    "client.updated": N_("Client changed"),
+    "client.exported": N_("Clients exported"),
+    "client.merged": N_("Clients merged"),
+    "contact.created": N_("Contact person added"),
+    "interaction.logged": N_("Contact logged"),
+    "channel.test_sent": N_("Test message sent"),
+    "webhook.created": N_("Webhook added"),
+    "webhook.updated": N_("Webhook changed"),
+    "webhook.deleted": N_("Webhook deleted"),
+    "webhook.resent": N_("Webhook delivery sent again"),
+    "webhook.secret_rotated": N_("Webhook secret renewed"),
+    "webhook.test_sent": N_("Webhook test event sent"),
+    "request.moved": N_("Request moved in the pipeline"),
+    "quote.price_overridden": N_("Quote price changed by hand"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the reader's language (codes of older or unknown actions as they are)."""
+    label = ACTION_LABELS.get(action)
+    return gettext(label) if label else action
 
 
 def _plain(value: Any) -> Any:

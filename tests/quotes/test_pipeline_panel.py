@@ -40,6 +40,8 @@ async def test_the_board_shows_cards_by_stage_and_moves_them(panel_for):
     assert (await QuoteRequest.get(id=unknown.request.id)).state is RequestState.REFUSED
     entry = await AuditLog.get(action="request.moved", object_id=str(unknown.request.id))
     assert entry.details == {"state": ["new", "refused"]}
+    trail = await (await panel_for(Role.ADMIN)).open("/admin/audit")
+    assert "Request moved in the pipeline" in trail.body_text  # a label, not the code
 
     # Ordering needs the client's choice of an option: the board cannot fake it.
     refused = await head.submit(
