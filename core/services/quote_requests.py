@@ -135,10 +135,39 @@ async def open_request(
     """
     if identity.client_id is None:  # type: ignore[attr-defined]
         raise InvalidInput("client", N_("Please send /start first."))
+    client = await Client.get(id=identity.client_id)  # type: ignore[attr-defined]
+    return await _open(client, identity, draft, valid_days, now)
+
+
+async def open_request_for(
+    actor: Actor,
+    client_id: int,
+    draft: RequestDraft,
+    *,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    now: dt.datetime | None = None,
+) -> Opened:
+    """A request an integration makes for a client (a website's quote form), priced at once.
+
+    The options go back to the caller, who shows them; nothing is sent to a chat.
+    """
+    require(actor, Permission.MAKE_QUOTES)
+    client = await visible_clients(actor).filter(id=client_id).first()
+    if client is None:
+        raise InvalidInput("client_id", N_("No client has that #id or phone."))
+    return await _open(client, None, draft, valid_days, now)
+
+
+async def _open(
+    client: Client,
+    identity: ChannelIdentity | None,
+    draft: RequestDraft,
+    valid_days: int,
+    now: dt.datetime | None,
+) -> Opened:
     origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
     if origin_id is not None and origin_id == destination_id:
         raise InvalidInput("destination", N_("The destination must differ from the origin."))
-    client = await Client.get(id=identity.client_id)  # type: ignore[attr-defined]
     result = QuoteResult(None, ())
     if origin_id is not None and destination_id is not None:
         result = await quote_options(
@@ -151,7 +180,7 @@ async def open_request(
         request = await QuoteRequest.create(
             client=client,
             manager_id=client.manager_id,  # type: ignore[attr-defined]
-            channel=identity.channel,
+            channel=identity.channel if identity else None,
             origin_id=origin_id,
             destination_id=destination_id,
             origin_text=draft.origin.text[:200],

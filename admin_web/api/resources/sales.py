@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from admin_web.api.registry import Call, Operation, page_model
-from core.errors import NotFound
-from core.models import Order, Quote, QuoteRequest, RefusalReason, RequestState
+from core.errors import InvalidInput, NotFound
+from core.i18n import N_
+from core.models import Location, Order, Quote, QuoteRequest, RefusalReason, RequestState
+from core.services import pricing
 from core.services.access import Permission
+from core.services.company import current_company, zone_of
+from core.services.contacts import RowId
 from core.services.pagination import PageQuery, paginate
-from core.services.quote_requests import move_by_staff, visible_requests
+from core.services.quote_requests import (
+    Place,
+    RequestDraft,
+    move_by_staff,
+    open_request_for,
+    visible_requests,
+)
+from core.services.quoting import ready_at
 
 TAG = "Sales pipeline"
 
@@ -150,6 +161,67 @@ class RequestQuery(PageQuery):
     state: RequestState | None = None
 
 
+Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class RequestInput(BaseModel):
+    """A client's request as a website form or another system takes it.
+
+    A place is a known location's id, or the words the client used (then a manager prices
+    the request by hand, as in the bot).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: RowId
+    origin_id: RowId | None = None
+    origin_text: Text | None = None
+    destination_id: RowId | None = None
+    destination_text: Text | None = None
+    weight_kg: Amount
+    volume_m3: Amount | None = None
+    pieces: Annotated[int, Field(ge=1, le=pricing.MAX_PIECES)] = 1
+    cargo_type: pricing.CargoType = pricing.CargoType.GENERAL
+    ready_on: dt.date = Field(description="The local date the cargo is ready (company zone).")
+    priority: Annotated[int, Field(ge=1, le=5)] = Field(
+        3, description="1 fastest … 3 balanced … 5 cheapest."
+    )
+
+
+async def _place(field: str, location_id: int | None, text: str | None) -> Place:
+    if location_id is not None:
+        location = await Location.get_or_none(id=location_id)
+        if location is None:
+            raise InvalidInput(f"{field}_id", N_("There is no location with this id."))
+        return Place(location.name, location.id)
+    if not text or not text.strip():
+        raise InvalidInput(f"{field}_id", N_("Give the place's id or its name."))
+    return Place(text.strip())
+
+
+async def create_request(call: Call) -> BaseModel:
+    data: RequestInput = call.body
+    zone = zone_of(await current_company())
+    draft = RequestDraft(
+        origin=await _place("origin", data.origin_id, data.origin_text),
+        destination=await _place("destination", data.destination_id, data.destination_text),
+        cargo=pricing.make_cargo(
+            weight_kg=data.weight_kg,
+            cargo_type=data.cargo_type,
+            pieces=data.pieces,
+            volume_m3=data.volume_m3,
+        ),
+        ready_on=data.ready_on,
+        ready=ready_at(data.ready_on, zone, "ready_on"),
+        priority=data.priority,
+    )
+    opened = await open_request_for(
+        call.actor, data.client_id, draft, valid_days=call.settings.quote_valid_days
+    )
+    return (await _with_records([opened.request]))[0]
+
+
 class MoveInput(BaseModel):
     """The stage to move to; orders and quotes come from their own use cases, not a move."""
 
@@ -204,6 +276,23 @@ async def get_order(call: Call) -> BaseModel:
 
 
 OPERATIONS = [
+    Operation(
+        "POST",
+        "/requests",
+        create_request,
+        Permission.MAKE_QUOTES,
+        "Make a quote request for a client",
+        TAG,
+        RequestOut,
+        body=RequestInput,
+        status=201,
+        description=(
+            "Prices it at once like the bot: the answer has the quote's options (show them to "
+            "the client), or none and `needs_manager` when a place is unknown or no route is "
+            "priced. Emits `request.created`."
+        ),
+        extra_problems=(422,),
+    ),
     Operation(
         "GET",
         "/requests",
