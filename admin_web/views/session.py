@@ -15,6 +15,7 @@ from admin_web.keys import SETTINGS
 from admin_web.routing import SIGNED_IN, PanelRoute, get, post
 from core.config import SUPPORTED_LANGUAGES
 from core.i18n import _
+from core.models import Role
 from core.services import auth
 from core.services.access import Permission
 from core.services.login_throttle import refusal_message
@@ -147,9 +148,18 @@ async def logout(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(request.app.router["login"].url_for())
 
 
+# Roles whose day starts somewhere other than the dashboard.
+LANDING = {Role.HEAD_OF_SALES: "pipeline"}
+
+
 async def home(request: web.Request) -> web.StreamResponse:
-    """Every role lands on its dashboard: the tiles it may see, each a way into its work."""
-    if request[ACTOR].can(Permission.VIEW_DASHBOARD):
+    """Every role lands where its work starts: a head of sales on the pipeline board, the
+    others on their dashboard (the tiles they may see, each a way into their work)."""
+    actor = request[ACTOR]
+    landing = LANDING.get(actor.role) if actor.role else None
+    if landing is not None:
+        raise web.HTTPFound(request.app.router[landing].url_for())
+    if actor.can(Permission.VIEW_DASHBOARD):
         raise web.HTTPFound(request.app.router["dashboard"].url_for())
     return aiohttp_jinja2.render_template("home.html", request, {})
 

@@ -111,3 +111,10 @@ async def test_todays_sales_tiles_count_and_link_to_the_board(panel_for):
     marketer = await panel_for(Role.MARKETER)
     theirs = await marketer.open("/admin/dashboard")
     assert theirs.status == 200 and "tile-sales" not in theirs.html
+
+
+async def test_a_head_of_sales_lands_on_the_board_and_a_manager_on_the_dashboard(panel_for):
+    head = await panel_for(Role.HEAD_OF_SALES)
+    assert (await head.open("/admin/")).url.endswith("/admin/pipeline")
+    manager = await panel_for(Role.MANAGER)
+    assert (await manager.open("/admin/")).url.endswith("/admin/dashboard")
