@@ -343,7 +343,7 @@ async def test_tour_of_the_admin_pages(runtime, admin, page, chat_factory):
     renamed = row_of(page, "audit-list", "name: Ona → Harmattan Freight Ltd")
     await expect(renamed).to_have_count(1)
     await expect(renamed.locator("td").nth(1)).to_have_text("Ada Okafor")
-    await expect(row_of(page, "audit-list", "api_key.created")).to_contain_text("name: ERP")
+    await expect(row_of(page, "audit-list", "API key made")).to_contain_text("name: ERP")
     await expect(row_of(page, "audit-list", "webhook.created")).to_have_count(1)
     await snap(page, "audit")
 
