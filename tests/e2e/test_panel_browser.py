@@ -344,7 +344,7 @@ async def test_tour_of_the_admin_pages(runtime, admin, page, chat_factory):
     await expect(renamed).to_have_count(1)
     await expect(renamed.locator("td").nth(1)).to_have_text("Ada Okafor")
     await expect(row_of(page, "audit-list", "API key made")).to_contain_text("name: ERP")
-    await expect(row_of(page, "audit-list", "webhook.created")).to_have_count(1)
+    await expect(row_of(page, "audit-list", "Webhook added")).to_have_count(1)
     await snap(page, "audit")
 
     await page.get_by_role("link", name="My account").click()
