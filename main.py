@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from tortoise import connections
 
 from admin_web.app import create_app
-from admin_web.keys import CHANNELS, CLOCK, QUOTE_SENDER
+from admin_web.keys import CHANNELS, CLOCK, NOTIFIER, QUOTE_SENDER
 from bot.channels.registry import VIBER_BOT_TOKEN, WEBCHAT_BOT_TOKEN, ChannelRegistry
 from bot.channels.telegram import WEBHOOK_PATH as TELEGRAM_PATH
 from bot.channels.telegram import TelegramWebhook, build_telegram_bot
@@ -139,6 +139,7 @@ class Runtime:
             self.app[CLOCK] = self.clock
             self.app[CHANNELS] = self.registry
             self.app[QUOTE_SENDER] = self.quote_sender
+            self.app[NOTIFIER] = self.notifier
             self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
             await self._runner.setup()
             site = web.TCPSite(self._runner, settings.host, settings.port)

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.channels.registry import ChannelRegistry
 from core.config import Settings
 from core.i18n import I18n
-from core.ports import Clock, QuoteSender
+from core.ports import Clock, Notifier, QuoteSender
 
 SETTINGS = web.AppKey("settings", Settings)
 I18N = web.AppKey("i18n", I18n)
@@ -21,3 +21,4 @@ PERMISSIONS = web.AppKey("permissions", dict)
 CLOCK = web.AppKey("clock", Clock)
 CHANNELS = web.AppKey("channels", ChannelRegistry)
 QUOTE_SENDER = web.AppKey("quote_sender", QuoteSender)
+NOTIFIER = web.AppKey("notifier", Notifier)

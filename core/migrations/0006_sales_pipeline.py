@@ -76,6 +76,7 @@ class Migration(migrations.Migration):
                 ('vat', fields.DecimalField(max_digits=14, decimal_places=2)),
                 ('total', fields.DecimalField(max_digits=14, decimal_places=2)),
                 ('cost', fields.DecimalField(null=True, max_digits=14, decimal_places=2)),
+                ('cancelled_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'sales_order', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An accepted option: route and price frozen from the quote, with a number to quote.'},
@@ -94,5 +95,25 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'quote_reminder', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One reminder about an unanswered quote, kept so the reports can count them.'},
             bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='Company',
+            name='factor_air',
+            field=fields.DecimalField(default=167, max_digits=10, decimal_places=3),
+        ),
+        ops.AddField(
+            model_name='Company',
+            name='factor_rail',
+            field=fields.DecimalField(default=333, max_digits=10, decimal_places=3),
+        ),
+        ops.AddField(
+            model_name='Company',
+            name='factor_road',
+            field=fields.DecimalField(default=333, max_digits=10, decimal_places=3),
+        ),
+        ops.AddField(
+            model_name='Company',
+            name='factor_sea',
+            field=fields.DecimalField(default=1000, max_digits=10, decimal_places=3),
         ),
     ]

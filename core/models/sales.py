@@ -127,6 +127,8 @@ class Order(Model):
     vat = fields.DecimalField(max_digits=14, decimal_places=2)
     total = fields.DecimalField(max_digits=14, decimal_places=2)
     cost = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
+    # Set when the request is refused after ordering: the order stays on record, cancelled.
+    cancelled_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
-from core.models import QuoteRequest, RequestState
+from core.models import Order, QuoteRequest, RequestState
 from core.services import audit
 from core.services.access import Actor
 from core.services.webhooks.events import REQUEST_MOVED, request_data
@@ -90,8 +90,17 @@ async def move(
         raise NotFound()
     source = RequestState(request.state)
     check_move(source, target, by_use_case=by_use_case)
+    now = now or dt.datetime.now(dt.UTC)
+    order = await Order.filter(request_id=request.id).using_db(connection).first()
+    if order is not None and target is S.NEW:
+        raise InvalidInput(
+            "state", N_("An ordered request cannot start over: make a new request instead.")
+        )
+    if order is not None and target is S.REFUSED:
+        order.cancelled_at = now  # the client called it off after ordering
+        await order.save(update_fields=["cancelled_at"], using_db=connection)
     request.state = target
-    request.state_changed_at = now or dt.datetime.now(dt.UTC)
+    request.state_changed_at = now
     fields = ["state", "state_changed_at"]
     if target is S.NEW:
         request.refusal_reason = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from core.errors import InvalidInput
 from core.i18n import N_
 from core.models import (
     Channel,
@@ -27,16 +28,17 @@ from core.models import (
     RequestState,
 )
 from core.ports import Notifier, QuoteSender
+from core.services.company import current_company, zone_of
 from core.services.consent import current_consent
 from core.services.interactions import Subject
 from core.services.pipeline import move
-from core.services.quote_text import route_summary
+from core.services.quote_text import day_text, route_summary
 from core.services.staff_alerts import alert_staff, request_staff
 
 log = logging.getLogger(__name__)
 
 CLIENT_REMINDER = N_("A reminder: your quote is still open. Would you like to order?")
-MANAGER_REMINDER = N_("Quote #{number} for {client} ({route}) has had no answer for {days} days.")
+MANAGER_REMINDER = N_("Quote #{number} for {client} ({route}) has had no answer since {day}.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ async def remind_unanswered(
         request = await QuoteRequest.get(id=quote.request_id)  # type: ignore[attr-defined]
         if await _remind_client(sender, quote, request):
             clients += 1
-        managers += await _remind_staff(notifier, quote, request, after_days)
+        managers += await _remind_staff(notifier, quote, request)
     return ReminderRun(len(due), clients, managers)
 
 
@@ -114,8 +116,10 @@ async def _remind_client(sender: QuoteSender, quote: Quote, request: QuoteReques
     return delivered
 
 
-async def _remind_staff(notifier: Notifier, quote: Quote, request: QuoteRequest, days: int) -> int:
+async def _remind_staff(notifier: Notifier, quote: Quote, request: QuoteRequest) -> int:
     client = await Client.get(id=request.client_id)  # type: ignore[attr-defined]
+    zone = zone_of(await current_company())
+    sent = quote.sent_at or quote.created_at
     reached = 0
     for employee in await request_staff(request):
         delivered = bool(
@@ -126,7 +130,7 @@ async def _remind_staff(notifier: Notifier, quote: Quote, request: QuoteRequest,
                 number=quote.id,
                 client=client.name,
                 route=lambda: route_summary(request),
-                days=days,
+                day=lambda: day_text(sent, zone),
             )
         )
         await QuoteReminder.create(
@@ -145,14 +149,25 @@ async def expire_quotes(now: dt.datetime) -> int:
         answered_at=None, valid_until__lte=now, request__state=RequestState.QUOTED
     ).values_list("request_id", flat=True)
     moved = 0
-    for request_id in set(lapsed):
-        async with in_transaction() as conn:
-            request = await QuoteRequest.get(id=request_id).using_db(conn)
-            newest = await Quote.filter(request_id=request_id).using_db(conn).first()
-            if request.state is not RequestState.QUOTED or newest is None:
-                continue
-            if newest.answered_at is not None or newest.valid_until > now:
-                continue
-            await move(request_id, RequestState.EXPIRED, None, connection=conn, now=now)
-            moved += 1
+    for request_id in sorted(set(lapsed)):
+        try:
+            moved += await _expire(request_id, now)
+        except InvalidInput:  # moved by a person meanwhile: theirs is the last word
+            log.info("Request %s changed while expiring; left as it is", request_id)
     return moved
+
+
+async def _expire(request_id: int, now: dt.datetime) -> int:
+    """Expire one request if its newest quote lapsed, with the request locked meanwhile, so a
+    quote sent at the same moment is never expired with it."""
+    async with in_transaction() as conn:
+        request = (
+            await QuoteRequest.filter(id=request_id).using_db(conn).select_for_update().first()
+        )
+        if request is None or request.state is not RequestState.QUOTED:
+            return 0
+        newest = await Quote.filter(request_id=request_id).using_db(conn).first()
+        if newest is None or newest.answered_at is not None or newest.valid_until > now:
+            return 0
+        await move(request_id, RequestState.EXPIRED, None, connection=conn, now=now)
+        return 1

@@ -136,7 +136,7 @@ async def open_request(
     if identity.client_id is None:  # type: ignore[attr-defined]
         raise InvalidInput("client", N_("Please send /start first."))
     client = await Client.get(id=identity.client_id)  # type: ignore[attr-defined]
-    return await _open(client, identity, draft, valid_days, now)
+    return await _open(client, identity, draft, valid_days, now, sent=True)
 
 
 async def open_request_for(
@@ -155,7 +155,9 @@ async def open_request_for(
     client = await visible_clients(actor).filter(id=client_id).first()
     if client is None:
         raise InvalidInput("client_id", N_("No client has that #id or phone."))
-    return await _open(client, None, draft, valid_days, now)
+    # The caller shows the options; until a person sends the quote it is not "sent" (no
+    # reminder is due about a quote the client never saw from us).
+    return await _open(client, None, draft, valid_days, now, sent=False)
 
 
 async def _open(
@@ -164,6 +166,8 @@ async def _open(
     draft: RequestDraft,
     valid_days: int,
     now: dt.datetime | None,
+    *,
+    sent: bool,
 ) -> Opened:
     origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
     if origin_id is not None and origin_id == destination_id:
@@ -207,7 +211,7 @@ async def _open(
                 currency=result.options[0].currency,
                 options=[freeze_option(o, names) for o in result.options],
                 valid_until=now + dt.timedelta(days=valid_days),
-                sent_at=now,
+                sent_at=now if sent else None,
                 using_db=conn,
             )
             request = await move(
@@ -370,13 +374,14 @@ class StaffQuote:
 
 
 def override_option(
-    option: dict[str, Any], price: Decimal, currency: str, vat_rate: Decimal, included: bool
+    option: dict[str, Any], price: Decimal, currency: str, vat_rate: Decimal
 ) -> dict[str, Any]:
-    """The option at a price a person set; the engine's price is kept beside it."""
+    """The option at a price a person set, before VAT (as the forms say, whether or not the
+    price lists include it); the engine's price is kept beside it."""
     if price <= 0:
         raise InvalidInput("override", N_("A price must be more than zero."))
     net = pricing.round_money(price, currency)
-    vat = pricing.apply_vat(net, currency, vat_rate, prices_include_vat=included)
+    vat = pricing.apply_vat(net, currency, vat_rate, prices_include_vat=False)
     cost = None if option["cost"] is None else Decimal(option["cost"])
     return {
         **option,
@@ -396,6 +401,41 @@ async def _reply_identity(client_id: int, channel: str | None) -> ChannelIdentit
         if await current_consent(client_id, identity.channel):
             return identity
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffOptions:
+    price_list: pricing.PriceList
+    options: list[dict[str, Any]]  # frozen, with the changed prices applied
+
+
+async def staff_options(
+    client_id: int, draft: RequestDraft, overrides: dict[int, Decimal]
+) -> StaffOptions:
+    """The options a manager looks at (and sends): the engine's, with their own prices."""
+    origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
+    if origin_id is None or destination_id is None:
+        raise InvalidInput("origin", N_("Type known places to price the request."))
+    result = await quote_options(
+        client_id, origin_id, destination_id, draft.cargo, draft.ready, draft.priority
+    )
+    if not result.options or result.price_list is None:
+        raise InvalidInput(
+            "destination",
+            N_(
+                "No priced route between these places for this cargo. A manager prices it by hand."
+            ),
+        )
+    names = await location_names(result)
+    options = [freeze_option(o, names) for o in result.options]
+    company = await current_company()
+    for index, price in overrides.items():
+        if not 0 <= index < len(options):
+            raise InvalidInput("override", N_("That option is not in this quote."))
+        options[index] = override_option(
+            options[index], price, result.price_list.currency, Decimal(company.vat_rate)
+        )
+    return StaffOptions(result.price_list, options)
 
 
 async def staff_quote(
@@ -422,32 +462,8 @@ async def staff_quote(
     client = await visible_clients(actor).filter(id=client_id).first()
     if client is None:
         raise InvalidInput("client", N_("No client has that #id or phone."))
-    origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
-    if origin_id is None or destination_id is None:
-        raise InvalidInput("origin", N_("Type known places to price the request."))
-    result = await quote_options(
-        client.id, origin_id, destination_id, draft.cargo, draft.ready, draft.priority
-    )
-    if not result.options or result.price_list is None:
-        raise InvalidInput(
-            "destination",
-            N_(
-                "No priced route between these places for this cargo. A manager prices it by hand."
-            ),
-        )
-    names = await location_names(result)
-    options = [freeze_option(o, names) for o in result.options]
-    company = await current_company()
-    for index, price in overrides.items():
-        if not 0 <= index < len(options):
-            raise InvalidInput("override", N_("That option is not in this quote."))
-        options[index] = override_option(
-            options[index],
-            price,
-            result.price_list.currency,
-            Decimal(company.vat_rate),
-            company.prices_include_vat,
-        )
+    priced = await staff_options(client.id, draft, overrides)
+    options, price_list = priced.options, priced.price_list
     now = now or dt.datetime.now(dt.UTC)
     async with in_transaction() as conn:
         request = await _staff_request(conn, actor, client, draft, request_id, now)
@@ -459,9 +475,9 @@ async def staff_quote(
         )
         quote = await Quote.create(
             request=request,
-            price_list_id=result.price_list.id,
+            price_list_id=price_list.id,
             created_by_id=actor.employee_id,
-            currency=result.price_list.currency,
+            currency=price_list.currency,
             options=options,
             override_reason=reason if overrides else "",
             valid_until=now + dt.timedelta(days=valid_days),

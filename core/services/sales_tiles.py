@@ -34,7 +34,10 @@ async def _requests_today(ctx: TileContext) -> int:
 async def _orders_today(ctx: TileContext) -> int:
     visible = Subquery(visible_requests(ctx.actor).values("id"))
     return await Order.filter(
-        request_id__in=visible, created_at__gte=ctx.day_start, created_at__lt=ctx.day_end
+        request_id__in=visible,
+        created_at__gte=ctx.day_start,
+        created_at__lt=ctx.day_end,
+        cancelled_at=None,
     ).count()
 
 
@@ -54,6 +57,7 @@ async def quotes_sent(ctx: TileContext) -> TileFigure:
 
 @register_tile("sales.orders", N_("Orders today"), Permission.MAKE_QUOTES, order=42)
 async def orders_today(ctx: TileContext) -> TileFigure:
+    """Orders placed today and not called off since."""
     return TileFigure(await _orders_today(ctx), link=board_link(ctx))
 
 

@@ -1,4 +1,4 @@
-"""Telling the right staff about a request: its manager, or the heads of sales if it has none.
+"""Telling the right staff about a request: the client's manager, or the heads of sales.
 
 Staff are reached in the messenger they linked (Telegram, Viber or web chat), in their own
 language. Issue 5 adds the shared queue with Take / Pass; until then the heads of sales
@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.models import ChannelIdentity, Employee, QuoteRequest, Role
+from core.i18n import N_, format_money
+from core.models import ChannelIdentity, Client, Employee, Order, QuoteRequest, Role
 from core.ports import Notifier
+from core.services.quote_text import route_summary
 
 
 async def request_staff(request: QuoteRequest) -> list[Employee]:
-    manager_id = request.manager_id  # type: ignore[attr-defined]
+    """The client's manager now (the one who sees the client), else the heads of sales."""
+    client = await Client.get(id=request.client_id)  # type: ignore[attr-defined]
+    manager_id = client.manager_id  # type: ignore[attr-defined]
     if manager_id is not None:
         manager = await Employee.get_or_none(id=manager_id, is_active=True)
         if manager is not None:
@@ -45,3 +49,44 @@ async def alert_request_staff(
     notifier: Notifier, request: QuoteRequest, message: str, **params: Any
 ) -> int:
     return await alert_staff(notifier, await request_staff(request), message, **params)
+
+
+async def _request_params(request: QuoteRequest) -> dict[str, Any]:
+    client = await Client.get(id=request.client_id)  # type: ignore[attr-defined]
+    return {
+        "client": client.name,
+        "number": request.id,
+        # Rendered in each recipient's language by the notifier.
+        "route": lambda: route_summary(request),
+    }
+
+
+async def alert_new_request(notifier: Notifier, request: QuoteRequest) -> int:
+    """A request no engine could price (an unknown place, no route) waits for a person."""
+    return await alert_request_staff(
+        notifier,
+        request,
+        N_("New request #{number} from {client} needs a manager: {route}."),
+        **await _request_params(request),
+    )
+
+
+async def alert_manager_asked(notifier: Notifier, request: QuoteRequest) -> int:
+    return await alert_request_staff(
+        notifier,
+        request,
+        N_("{client} asks a manager about request #{number}: {route}."),
+        **await _request_params(request),
+    )
+
+
+async def alert_new_order(notifier: Notifier, request: QuoteRequest, order: Order) -> int:
+    params = await _request_params(request)
+    params["number"] = order.number
+    return await alert_request_staff(
+        notifier,
+        request,
+        N_("New order {number} from {client}: {route}, {total}."),
+        total=lambda: format_money(order.total, order.currency),
+        **params,
+    )

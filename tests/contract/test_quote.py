@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.i18n import current_i18n
+from core.i18n import current_i18n, format_money
 from core.models import (
     Carrier,
     Client,
@@ -104,6 +104,7 @@ async def test_a_client_gets_options_and_orders_one(chat):
     client = await Client.get(phone="+2348035550101")
     order = await Order.get(client=client)
     assert order.number in placed.text
+    assert format_money(Decimal("99000"), "NGN", "ru") in placed.text  # the total, as money
     assert order.price == Decimal("99000.00") and order.currency == "NGN"
     assert [leg["mode"] for leg in order.option["legs"]] == ["road", "rail"]
     request = await QuoteRequest.get(client=client)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import AuditLog, QuoteRequest, RequestState, Role
+from core.models import AuditLog, Order, QuoteRequest, RequestState, Role
 from core.services.quote_requests import accept_quote
 from tests.contract.test_quote import _network
 from tests.quotes.sales_data import client_identity, request_quote
@@ -118,3 +118,31 @@ async def test_a_head_of_sales_lands_on_the_board_and_a_manager_on_the_dashboard
     assert (await head.open("/admin/")).url.endswith("/admin/pipeline")
     manager = await panel_for(Role.MANAGER)
     assert (await manager.open("/admin/")).url.endswith("/admin/dashboard")
+
+
+async def test_an_order_called_off_is_cancelled_and_cannot_start_over(panel_for):
+    await _network()
+    head = await panel_for(Role.HEAD_OF_SALES)
+    buyer = await client_identity("Adaeze Okafor")
+    quoted = await request_quote(buyer)
+    order = await accept_quote(buyer, quoted.quote.id, 0)
+
+    called_off = await head.submit(
+        f"/admin/pipeline/{quoted.request.id}/move",
+        {"state": "refused", "back": f"/admin/requests/{quoted.request.id}"},
+        csrf_from="/admin/pipeline",
+    )
+    assert called_off.status == 200
+    assert (await Order.get(id=order.id)).cancelled_at is not None
+    page = await head.open("/admin/dashboard")
+    assert page.text("tile-sales.orders") == "Orders today 0"
+
+    reopened = await head.submit(
+        f"/admin/pipeline/{quoted.request.id}/move",
+        {"state": "new", "back": f"/admin/requests/{quoted.request.id}"},
+        csrf_from=f"/admin/requests/{quoted.request.id}",
+    )
+    assert "An ordered request cannot start over: make a new request instead." in (
+        reopened.body_text
+    )
+    assert (await QuoteRequest.get(id=quoted.request.id)).state is RequestState.REFUSED

@@ -15,6 +15,7 @@ from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from admin_web.api.registry import Call, Operation, page_model
+from admin_web.keys import NOTIFIER
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
 from core.models import Location, Order, Quote, QuoteRequest, RefusalReason, RequestState
@@ -31,6 +32,7 @@ from core.services.quote_requests import (
     visible_requests,
 )
 from core.services.quoting import ready_at
+from core.services.staff_alerts import alert_new_request
 
 TAG = "Sales pipeline"
 
@@ -80,6 +82,9 @@ class OrderOut(BaseModel):
     total: Decimal
     cost: Decimal | None
     option: dict[str, Any]
+    cancelled_at: dt.datetime | None = Field(
+        description="Set when the request was refused after the order was placed."
+    )
     created_at: dt.datetime
 
     @classmethod
@@ -97,6 +102,7 @@ class OrderOut(BaseModel):
             total=order.total,
             cost=order.cost,
             option=order.option,
+            cancelled_at=order.cancelled_at,
             created_at=order.created_at,
         )
 
@@ -191,7 +197,7 @@ class RequestInput(BaseModel):
 
 async def _place(field: str, location_id: int | None, text: str | None) -> Place:
     if location_id is not None:
-        location = await Location.get_or_none(id=location_id)
+        location = await Location.get_or_none(id=location_id, is_active=True)
         if location is None:
             raise InvalidInput(f"{field}_id", N_("There is no location with this id."))
         return Place(location.name, location.id)
@@ -219,6 +225,9 @@ async def create_request(call: Call) -> BaseModel:
     opened = await open_request_for(
         call.actor, data.client_id, draft, valid_days=call.settings.quote_valid_days
     )
+    notifier = call.request.config_dict.get(NOTIFIER)
+    if opened.quote is None and notifier is not None:
+        await alert_new_request(notifier, opened.request)
     return (await _with_records([opened.request]))[0]
 
 

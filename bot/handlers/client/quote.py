@@ -48,20 +48,18 @@ from bot.replies import say
 from bot.states import QuoteFlow
 from core.config import Settings
 from core.errors import InvalidInput, NotFound
-from core.i18n import N_, I18n, _, format_money
+from core.i18n import I18n, _, format_money
 from core.models import (
     ChannelIdentity,
-    Client,
     Location,
-    Order,
     Quote,
-    QuoteRequest,
     RefusalReason,
 )
 from core.services import pricing
 from core.services.access import Actor
 from core.services.cargo_input import parse_day, parse_size, parse_weight
 from core.services.company import current_company, zone_of
+from core.services.contacts import MAX_ID
 from core.services.locations import MatchKind, match_location
 from core.services.quote_requests import (
     Place,
@@ -71,13 +69,19 @@ from core.services.quote_requests import (
     decline_quote,
     open_request,
 )
-from core.services.quote_text import route_summary
 from core.services.quoting import ready_at
-from core.services.staff_alerts import alert_request_staff
+from core.services.staff_alerts import alert_manager_asked, alert_new_order, alert_new_request
 
 router = Router(name=__name__)
+# The days the ready-date buttons offer (bot/keyboards/quotes.ready_keyboard).
+READY_BUTTON_DAYS = (0, 1, 7)
 router.message.filter(IsClient())
 router.callback_query.filter(IsClient())
+
+
+def _valid_id(value: int) -> bool:
+    """Button payloads can be forged: an id outside the database's range is no record."""
+    return 0 < value <= MAX_ID
 
 
 async def _mistake(bot: Bot, event: Event, error: InvalidInput, **kwargs) -> None:
@@ -156,6 +160,9 @@ async def on_place_picked(
     if callback_data.location == 0:
         await callback.answer()
         await _place_unknown(bot, callback, state, side)
+        return
+    if not _valid_id(callback_data.location):
+        await callback.answer()
         return
     await _place_chosen(bot, callback, state, side, callback_data.location)
 
@@ -287,6 +294,9 @@ async def _ready_chosen(bot: Bot, event: Event, state: FSMContext, day: dt.date)
 async def on_ready_button(
     callback: CallbackQuery, callback_data: ReadyCb, bot: Bot, state: FSMContext
 ) -> None:
+    if callback_data.days not in READY_BUTTON_DAYS:
+        await callback.answer()
+        return
     today = dt.datetime.now(zone_of(await current_company())).date()
     await _ready_chosen(bot, callback, state, today + dt.timedelta(days=callback_data.days))
 
@@ -313,6 +323,9 @@ async def on_priority(
     registry: ChannelRegistry,
     i18n: I18n,
 ) -> None:
+    if callback_data.level not in range(1, 6):
+        await callback.answer()
+        return
     data = await state.get_data()
     try:
         draft = await _draft(data, callback_data.level)
@@ -334,7 +347,7 @@ async def on_priority(
             ),
             reply_markup=main_menu(),
         )
-        await _alert(registry, i18n, request, "new")
+        await alert_new_request(_notifier(registry, i18n), request)
         return
     text, markup = await quote_message(quote)
     await say(bot, callback, text, reply_markup=markup)
@@ -361,47 +374,8 @@ async def _draft(data: dict, priority: int) -> RequestDraft:
     )
 
 
-async def _alert(
-    registry: ChannelRegistry,
-    i18n: I18n,
-    request: QuoteRequest,
-    kind: str,
-    order: Order | None = None,
-) -> None:
-    notifier = BotNotifier(registry, i18n)
-    client = await Client.get(id=request.client_id)
-
-    def route() -> str:
-        return route_summary(request)
-
-    if order is not None:
-        await alert_request_staff(
-            notifier,
-            request,
-            N_("New order {number} from {client}: {route}, {total}."),
-            number=order.number,
-            client=client.name,
-            route=route,
-            total=lambda: format_money(order.total, order.currency),
-        )
-    elif kind == "manager":
-        await alert_request_staff(
-            notifier,
-            request,
-            N_("{client} asks a manager about request #{number}: {route}."),
-            client=client.name,
-            number=request.id,
-            route=route,
-        )
-    else:
-        await alert_request_staff(
-            notifier,
-            request,
-            N_("New request #{number} from {client} needs a manager: {route}."),
-            client=client.name,
-            number=request.id,
-            route=route,
-        )
+def _notifier(registry: ChannelRegistry, i18n: I18n) -> BotNotifier:
+    return BotNotifier(registry, i18n)
 
 
 @router.callback_query(QuoteCb.filter(F.action == QuoteAction.ORDER))
@@ -414,6 +388,9 @@ async def on_order(
     registry: ChannelRegistry,
     i18n: I18n,
 ) -> None:
+    if not _valid_id(callback_data.quote):
+        await callback.answer()
+        return
     try:
         order = await accept_quote(identity, callback_data.quote, callback_data.option)
     except (InvalidInput, NotFound) as error:
@@ -426,12 +403,12 @@ async def on_order(
             "Thank you! Your order {number} is placed: {total}. Your manager will contact you "
             "to confirm the pickup.",
             number=order.number,
-            total=lambda: format_money(order.total, order.currency),
+            total=format_money(order.total, order.currency),
         ),
         reply_markup=main_menu(),
     )
     request = await order.request
-    await _alert(registry, i18n, request, "order", order)
+    await alert_new_order(_notifier(registry, i18n), request, order)
 
 
 @router.callback_query(QuoteCb.filter(F.action == QuoteAction.MANAGER))
@@ -443,7 +420,9 @@ async def on_ask_manager(
     registry: ChannelRegistry,
     i18n: I18n,
 ) -> None:
-    quote = await Quote.get_or_none(id=callback_data.quote)
+    quote = (
+        await Quote.get_or_none(id=callback_data.quote) if _valid_id(callback_data.quote) else None
+    )
     try:
         if quote is None:
             raise NotFound()
@@ -457,7 +436,7 @@ async def on_ask_manager(
         _("A manager will contact you here about this quote soon."),
         reply_markup=main_menu(),
     )
-    await _alert(registry, i18n, request, "manager")
+    await alert_manager_asked(_notifier(registry, i18n), request)
 
 
 @router.callback_query(QuoteCb.filter(F.action == QuoteAction.LATER))
@@ -476,6 +455,8 @@ async def on_refusal_reason(
 ) -> None:
     try:
         reason = RefusalReason(callback_data.reason)
+        if not _valid_id(callback_data.quote):
+            raise ValueError(callback_data.quote)
         await decline_quote(identity, callback_data.quote, reason)
     except ValueError:
         await callback.answer()

@@ -30,17 +30,15 @@ from core.models import Client, QuoteRequest
 from core.services.access import Actor, Permission
 from core.services.cargo_input import parse_number
 from core.services.company import current_company, zone_of
+from core.services.contacts import MAX_ID
 from core.services.quote_requests import (
     draft_of,
-    freeze_option,
-    location_names,
-    override_option,
+    staff_options,
     staff_quote,
     visible_requests,
     waiting_requests,
 )
 from core.services.quote_text import option_text, route_summary
-from core.services.quoting import quote_options
 
 router = Router(name=__name__)
 router.message.filter(IsStaff())
@@ -73,7 +71,7 @@ async def on_requests(callback: CallbackQuery, bot: Bot, actor: Actor) -> None:
 
 
 async def _request(actor: Actor, request_id: int) -> QuoteRequest | None:
-    if not actor.can(Permission.MAKE_QUOTES):
+    if not actor.can(Permission.MAKE_QUOTES) or not 0 < request_id <= MAX_ID:
         return None
     return await visible_requests(actor).filter(id=request_id).first()
 
@@ -101,49 +99,25 @@ async def _show(
             reply_markup=staff_menu(),
         )
         return
-    today = dt.datetime.now(zone).date()
-    draft = draft_of(item, zone, today)
-    result = await quote_options(
-        client.id,
-        draft.origin.location_id,
-        draft.destination.location_id,
-        draft.cargo,
-        draft.ready,
-        draft.priority,
-    )
-    if not result.options or result.price_list is None:
-        await say(
-            bot,
-            event,
-            head
-            + "\n"
-            + _("No priced route for this cargo: price it on the Quote page of the panel."),
-            reply_markup=staff_menu(),
-        )
-        return
-    names = await location_names(result)
     data = await state.get_data()
-    overrides = (
-        {int(k): Decimal(v) for k, v in (data.get("overrides") or {}).items()}
-        if data.get("desk") == item.id
-        else {}
-    )
-    options = [freeze_option(o, names) for o in result.options]
-    for index, price in overrides.items():
-        if index < len(options):
-            options[index] = override_option(
-                options[index],
-                price,
-                result.price_list.currency,
-                Decimal(company.vat_rate),
-                company.prices_include_vat,
-            )
+    changed = (data.get("overrides") or {}) if data.get("desk") == item.id else {}
+    draft = draft_of(item, zone, dt.datetime.now(zone).date())
+    try:
+        priced = await staff_options(
+            client.id, draft, {int(k): Decimal(v) for k, v in changed.items()}
+        )
+    except InvalidInput:
+        text = _("No priced route for this cargo: price it on the Quote page of the panel.")
+        await say(bot, event, f"{head}\n{text}", reply_markup=staff_menu())
+        return
+    currency = priced.price_list.currency
+    options = priced.options
     lines = [head]
     for number, option in enumerate(options, 1):
         margin = option["margin"]
-        lines.append(option_text(number, option, result.price_list.currency, zone))
+        lines.append(option_text(number, option, currency, zone))
         lines.append(
-            _("Margin: {margin}", margin=format_money(Decimal(margin), result.price_list.currency))
+            _("Margin: {margin}", margin=format_money(Decimal(margin), currency))
             if margin is not None
             else _("Margin: unknown (no carrier cost)")
         )
@@ -184,7 +158,11 @@ async def on_change_price(
     if await _request(actor, callback_data.request) is None:
         await say(bot, callback, _("Not found."), reply_markup=staff_menu())
         return
-    await state.update_data(desk=callback_data.request, option=callback_data.option)
+    data = await state.get_data()
+    if data.get("desk") != callback_data.request:
+        # A button of another request's message: its changed prices must not come along.
+        await state.set_data({"desk": callback_data.request, "overrides": {}})
+    await state.update_data(option=callback_data.option)
     await state.set_state(StaffDesk.price)
     await say(
         bot,
@@ -239,10 +217,13 @@ async def on_send(
         await say(bot, callback, _("Not found."), reply_markup=staff_menu())
         return
     data = await state.get_data()
-    mine = data.get("desk") == item.id
-    overrides = (
-        {int(k): Decimal(v) for k, v in (data.get("overrides") or {}).items()} if mine else {}
-    )
+    if data.get("desk") != item.id:
+        # Sent already (a second tap), or a button of an old message: look at it again first.
+        text = _("Open the request again to send it.")
+        await say(bot, callback, text, reply_markup=staff_menu())
+        return
+    await state.clear()  # a second tap of Send finds nothing to send
+    overrides = {int(k): Decimal(v) for k, v in (data.get("overrides") or {}).items()}
     zone = zone_of(await current_company())
     try:
         stored = await staff_quote(
@@ -251,13 +232,12 @@ async def on_send(
             draft_of(item, zone, dt.datetime.now(zone).date()),
             request_id=item.id,
             overrides=overrides,
-            reason=(data.get("reason") or "") if mine else "",
+            reason=data.get("reason") or "",
             valid_days=settings.quote_valid_days,
         )
     except InvalidInput as error:
         await say(bot, callback, _(error.msgid, **error.params), reply_markup=staff_menu())
         return
-    await state.clear()
     delivered = False
     if stored.identity is not None:
         delivered = await BotQuoteSender(registry, i18n).send_quote(

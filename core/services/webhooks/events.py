@@ -142,5 +142,6 @@ def order_data(order: Order) -> dict[str, Any]:
         "vat": order.vat,
         "total": order.total,
         "option": order.option,
+        "cancelled_at": order.cancelled_at,
         "created_at": order.created_at,
     }
