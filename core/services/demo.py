@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
 from core.models import (
     Carrier,
+    Channel,
+    ChannelIdentity,
     Client,
     ClientKind,
+    Company,
     ContactPerson,
     Employee,
     Interaction,
@@ -18,10 +23,22 @@ from core.models import (
     Location,
     MarketingSource,
     PriceList,
+    QuoteRequest,
+    RefusalReason,
     Role,
     Tag,
     Tariff,
 )
+from core.services import pricing
+from core.services.access import Actor, ActorKind
+from core.services.quote_requests import (
+    Place,
+    RequestDraft,
+    accept_quote,
+    decline_quote,
+    open_request_for,
+)
+from core.services.quoting import ready_at
 
 
 async def database_is_empty() -> bool:
@@ -149,3 +166,63 @@ async def seed_demo_network() -> bool:
                 using_db=conn,
             )
     return True
+
+
+async def seed_demo_sales() -> int:
+    """A few requests in different stages, so the pipeline board has something on day one.
+
+    Made through the same use cases as the bot and the API (priced by the engine over the
+    demo network); does nothing without the demo clients and network, or when requests exist.
+    """
+    if await QuoteRequest.exists() or not await Lane.exists():
+        return 0
+    manager = await Employee.get_or_none(name="Tunde Bakare", role=Role.MANAGER)
+    cities = {
+        loc.name: loc
+        for loc in await Location.filter(
+            name__in=("Lagos", "Ibadan", "Kano", "Abuja"), country="NG"
+        ).order_by("population")
+    }
+    if manager is None or len(cities) < 4:
+        return 0
+    actor = Actor(
+        kind=ActorKind.STAFF,
+        language="en",
+        employee_id=manager.id,
+        role=Role.MANAGER,
+        name=manager.name,
+    )
+    company = await Company.get_or_none(id=1)
+    zone = ZoneInfo(company.timezone) if company else dt.UTC
+    day = dt.datetime.now(zone).date() + dt.timedelta(days=2)
+    made = 0
+    plans = (
+        ("Adewale Foods Ltd", "Lagos", "Kano", "800", "quoted"),
+        ("Kano Textiles", "Lagos", "Abuja", "300", "ordered"),
+        ("Ivan Petrov", "Lagos", "Ibadan", "120", "refused"),
+        ("Ngozi Eze", "Ogbomosho farm", "Lagos", "2500", "new"),
+    )
+    for name, origin, destination, weight, stage in plans:
+        client = await Client.get_or_none(name=name)
+        if client is None:
+            continue
+        draft = RequestDraft(
+            origin=Place(origin, cities[origin].id if origin in cities else None),
+            destination=Place(destination, cities[destination].id),
+            cargo=pricing.make_cargo(weight_kg=Decimal(weight)),
+            ready_on=day,
+            ready=ready_at(day, zone, "ready"),
+            priority=3,
+        )
+        opened = await open_request_for(actor, client.id, draft)
+        made += 1
+        if opened.quote is None or stage == "quoted":
+            continue
+        identity, _created = await ChannelIdentity.get_or_create(
+            channel=Channel.WEBCHAT, external_id=f"demo-{client.id}", defaults={"client": client}
+        )
+        if stage == "ordered":
+            await accept_quote(identity, opened.quote.id, 0)
+        else:
+            await decline_quote(identity, opened.quote.id, RefusalReason.TOO_EXPENSIVE)
+    return made

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.models import Location
+from core.models import Location, Order, QuoteRequest, RequestState
 from core.services import demo, pricing
 from core.services.locations import load_world_cities
 from core.services.quoting import quote_options
@@ -31,3 +31,23 @@ async def test_the_demo_network_answers_a_quote(runtime):
     assert result.options[1].price == Decimal("168000.00")
     assert result.options[1].route.arrival < cheapest.route.arrival
     assert all(option.margin is not None for option in result.options)
+
+
+async def test_the_demo_pipeline_has_a_request_in_each_early_stage(runtime):
+    await demo.seed_demo()
+    await load_world_cities(min_population=2_000_000)
+    await demo.seed_demo_network()
+    assert await demo.seed_demo_sales() == 4
+    assert await demo.seed_demo_sales() == 0  # once only
+    stages = {
+        r.client.name: r.state  # type: ignore[attr-defined]
+        for r in await QuoteRequest.all().select_related("client")
+    }
+    assert stages == {
+        "Adewale Foods Ltd": RequestState.QUOTED,
+        "Kano Textiles": RequestState.ORDERED,
+        "Ivan Petrov": RequestState.REFUSED,
+        "Ngozi Eze": RequestState.NEW,
+    }
+    order = await Order.get(client__name="Kano Textiles")
+    assert order.number and order.total > 0
