@@ -30,6 +30,7 @@ from core.services.quote_text import CARGO_TYPE_LABELS, legs_text
 SALES_ROLES = (Role.MANAGER, Role.HEAD_OF_SALES, Role.DIRECTOR)
 DONE_MESSAGES = {
     "sent": N_("The quote was sent to the client."),
+    "repeated": N_("This quote was already made from that page; it was not sent again."),
     "saved": N_(
         "The quote is saved, but not sent: the client has no chat where they agreed to "
         "messages. Send it another way."

@@ -9,6 +9,7 @@ messages there. Opened from a request (?request=ID), it answers that request ins
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -120,6 +121,8 @@ async def _render(
     request: web.Request, values: dict, errors: dict, options: list[dict] | None, status: int = 200
 ) -> web.StreamResponse:
     context = {
+        # A fresh token per page: posting the same page twice makes one quote.
+        "submission": secrets.token_urlsafe(24),
         "fields": await _fields(request[ACTOR]),
         "overrides": OVERRIDES,
         "reason": REASON,
@@ -148,8 +151,13 @@ async def quote_submit(request: web.Request) -> web.StreamResponse:
     region = request.config_dict[SETTINGS].phone_region
     try:
         if form.get("action") == "send":
-            sent = await _send(request, actor, values, as_id(form.get("request")), region)
+            submission = _submission(form.get("submission"))
+            sent = await _send(
+                request, actor, values, as_id(form.get("request")), region, submission
+            )
             done = "sent" if sent.delivered else "saved"
+            if sent.stored.repeated:
+                done = "repeated"
             raise web.HTTPFound(f"/admin/requests/{sent.stored.request.id}?done={done}")
         options = await _price(actor, values, region)
     except InvalidInput as exc:
@@ -158,6 +166,13 @@ async def quote_submit(request: web.Request) -> web.StreamResponse:
             request, shown, error, await _price_or_none(actor, values, region), 422
         )
     return await _render(request, shown, {}, options)
+
+
+def _submission(raw: object) -> str | None:
+    """The page's token as it was given out (url-safe, 32 characters), or none at all."""
+    text = str(raw or "")
+    ok = len(text) == 32 and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
+    return text if ok else None
 
 
 async def _price_or_none(actor: Actor, values: dict[str, Any], region: str) -> list[dict] | None:
@@ -180,6 +195,7 @@ async def _send(
     values: dict[str, Any],
     request_id: int | None,
     region: str,
+    submission: str | None,
 ) -> Sent:
     if not values.get("client"):
         raise InvalidInput("client", N_("Choose the client to send the quote to."))
@@ -211,6 +227,7 @@ async def _send(
         overrides=overrides,
         reason=values.get("override_reason") or "",
         valid_days=settings.quote_valid_days,
+        submission=submission,
     )
     sender = request.config_dict.get(QUOTE_SENDER)
     delivered = False

@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
                 ('currency', fields.CharField(max_length=3)),
                 ('options', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('override_reason', fields.TextField(default='', unique=False)),
+                ('submission', fields.CharField(null=True, unique=True, max_length=64)),
                 ('valid_until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('accepted_option', fields.IntField(null=True)),

@@ -91,6 +91,8 @@ class Quote(Model):
     currency = fields.CharField(max_length=3)
     options = fields.JSONField(default=list)
     override_reason = fields.TextField(default="")
+    # The form submission that made it (a token in the form), so a repeated post is one quote.
+    submission = fields.CharField(max_length=64, null=True, unique=True)
     valid_until = fields.DatetimeField()
     sent_at = fields.DatetimeField(null=True)
     accepted_option = fields.IntField(null=True)

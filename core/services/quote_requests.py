@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -371,6 +372,7 @@ class StaffQuote:
     request: QuoteRequest
     quote: Quote
     identity: ChannelIdentity | None  # where to send it; None when no chat may receive it
+    repeated: bool = False  # the same submission again: stored and sent the first time
 
 
 def override_option(
@@ -448,13 +450,19 @@ async def staff_quote(
     reason: str = "",
     valid_days: int = DEFAULT_VALID_DAYS,
     now: dt.datetime | None = None,
+    submission: str | None = None,
 ) -> StaffQuote:
     """A manager's quote for a client, stored and ready to send: a new request, or an answer
     to an open one (a request a client made that needs a person).
 
     A changed price needs a reason; both are kept on the quote and in the audit trail.
+    `submission` (a token of the form) makes a repeated post return the quote it made.
     """
     require(actor, Permission.MAKE_QUOTES)
+    if submission is not None:
+        made = await _submitted(actor, submission)
+        if made is not None:
+            return made
     overrides = overrides or {}
     reason = reason.strip()[:500]
     if overrides and not reason:
@@ -465,52 +473,74 @@ async def staff_quote(
     priced = await staff_options(client.id, draft, overrides)
     options, price_list = priced.options, priced.price_list
     now = now or dt.datetime.now(dt.UTC)
-    async with in_transaction() as conn:
-        request = await _staff_request(conn, actor, client, draft, request_id, now)
-        # A new quote replaces the ones still open: only the latest can be ordered.
-        await (
-            Quote.filter(request_id=request.id, answered_at=None, valid_until__gt=now)
-            .using_db(conn)
-            .update(valid_until=now)
-        )
-        quote = await Quote.create(
-            request=request,
-            price_list_id=price_list.id,
-            created_by_id=actor.employee_id,
-            currency=price_list.currency,
-            options=options,
-            override_reason=reason if overrides else "",
-            valid_until=now + dt.timedelta(days=valid_days),
-            sent_at=now,
-            using_db=conn,
-        )
-        request = await move(
-            request.id, RequestState.QUOTED, actor, connection=conn, by_use_case=True, now=now
-        )
-        if request.needs_manager:
-            request.needs_manager = False
-            await request.save(update_fields=["needs_manager"], using_db=conn)
-        await _log(
-            conn, None, Subject.QUOTE_SENT, f"#{quote.id}", request, employee_id=actor.employee_id
-        )
-        if overrides:
-            await audit.record(
-                actor,
-                "quote.price_overridden",
-                "quote",
-                quote.id,
-                {
-                    "reason": reason,
-                    "prices": {
-                        str(i + 1): [o["override"]["engine_price"], o["price"]]
-                        for i, o in enumerate(options)
-                        if "override" in o
-                    },
-                },
-                connection=conn,
+    try:
+        async with in_transaction() as conn:
+            request = await _staff_request(conn, actor, client, draft, request_id, now)
+            # A new quote replaces the ones still open: only the latest can be ordered.
+            await (
+                Quote.filter(request_id=request.id, answered_at=None, valid_until__gt=now)
+                .using_db(conn)
+                .update(valid_until=now)
             )
+            quote = await Quote.create(
+                request=request,
+                price_list_id=price_list.id,
+                created_by_id=actor.employee_id,
+                currency=price_list.currency,
+                options=options,
+                override_reason=reason if overrides else "",
+                submission=submission,
+                valid_until=now + dt.timedelta(days=valid_days),
+                sent_at=now,
+                using_db=conn,
+            )
+            request = await move(
+                request.id, RequestState.QUOTED, actor, connection=conn, by_use_case=True, now=now
+            )
+            if request.needs_manager:
+                request.needs_manager = False
+                await request.save(update_fields=["needs_manager"], using_db=conn)
+            await _log(
+                conn,
+                None,
+                Subject.QUOTE_SENT,
+                f"#{quote.id}",
+                request,
+                employee_id=actor.employee_id,
+            )
+            if overrides:
+                await audit.record(
+                    actor,
+                    "quote.price_overridden",
+                    "quote",
+                    quote.id,
+                    {
+                        "reason": reason,
+                        "prices": {
+                            str(i + 1): [o["override"]["engine_price"], o["price"]]
+                            for i, o in enumerate(options)
+                            if "override" in o
+                        },
+                    },
+                    connection=conn,
+                )
+    except IntegrityError:
+        # The same submission posted twice at once: the other post made the quote.
+        made = await _submitted(actor, submission) if submission else None
+        if made is None:
+            raise
+        return made
     identity = await _reply_identity(client.id, request.channel)
     return StaffQuote(request, quote, identity)
+
+
+async def _submitted(actor: Actor, submission: str) -> StaffQuote | None:
+    """The quote a form submission already made (a double click, a resent form), if any."""
+    quote = await Quote.get_or_none(submission=submission, created_by_id=actor.employee_id)
+    if quote is None:
+        return None
+    request = await QuoteRequest.get(id=quote.request_id)  # type: ignore[attr-defined]
+    return StaffQuote(request, quote, None, repeated=True)
 
 
 async def _staff_request(

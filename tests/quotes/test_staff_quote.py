@@ -138,3 +138,43 @@ async def test_a_quote_for_a_client_without_a_consenting_chat_is_saved_not_sent(
     assert sent.text("done").startswith("The quote is saved, but not sent")
     request = await QuoteRequest.get(client=client)
     assert request.state is RequestState.QUOTED and request.manager_id == manager.employee.id
+
+
+async def test_a_page_posted_twice_makes_one_quote(panel_for):
+    await _network()
+    manager = await panel_for(Role.MANAGER)
+    identity = await client_identity("Twice Ltd")
+    priced = await manager.submit(
+        "/admin/quotes/new",
+        {
+            "client": f"#{identity.client_id}",
+            "origin": "Lagos",
+            "destination": "Kano",
+            "weight": "500",
+            "cargo_type": "general",
+            "ready": _tomorrow(),
+            "priority": "1",
+            "action": "price",
+        },
+        csrf_from="/admin/quotes/new",
+    )
+    token = priced.html.split('name="submission" value="')[1].split('"')[0]
+    form = {
+        "client": f"#{identity.client_id}",
+        "origin": "Lagos",
+        "destination": "Kano",
+        "weight": "500",
+        "cargo_type": "general",
+        "ready": _tomorrow(),
+        "priority": "1",
+        "action": "send",
+        "submission": token,
+    }
+    first = await manager.submit("/admin/quotes/new", form)
+    assert first.text("done").startswith("The quote is saved, but not sent")
+    again = await manager.submit("/admin/quotes/new", form, csrf_from="/admin/quotes/new")
+    assert again.text("done") == (
+        "This quote was already made from that page; it was not sent again."
+    )
+    assert again.url == first.url.split("?")[0] + "?done=repeated"
+    assert await Quote.filter(request__client_id=identity.client_id).count() == 1
