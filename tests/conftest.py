@@ -19,6 +19,7 @@ from core.config import load_settings
 from core.db import migrate, tortoise_config
 from core.models import Role
 from core.services.company import forget_company
+from core.services.network_snapshot import forget_network
 from main import Runtime
 from tests.conversation import (
     TELEGRAM_SECRET,
@@ -174,6 +175,7 @@ async def clean_state(request) -> AsyncIterator[None]:
         ona.dispatcher.storage.storage.clear()  # type: ignore[attr-defined]
     ona.webchat_hub._backlog.clear()  # type: ignore[union-attr]
     forget_company()
+    forget_network()  # the tables were emptied behind the snapshot's back
     yield
     await ona.supervisor.wait_idle()
 

@@ -13,6 +13,7 @@ from core.i18n import N_
 from core.models import Zone
 from core.services.access import Actor, Permission
 from core.services.locations import resolve_location
+from core.services.network_snapshot import forget_network
 
 MAX_MEMBERS = 500
 
@@ -68,6 +69,7 @@ class ZonesSection(Section):
         members = values.pop("_locations")
         zone = await Zone.create(**values, using_db=conn)
         await zone.locations.add(*members.values(), using_db=conn)
+        forget_network()  # membership is not a save: no signal drops the snapshot
         values["members"] = sorted(loc.name for loc in members.values())
         return zone
 
@@ -79,6 +81,7 @@ class ZonesSection(Section):
         await obj.save(using_db=conn)
         await obj.locations.clear(using_db=conn)  # type: ignore[attr-defined]
         await obj.locations.add(*members.values(), using_db=conn)  # type: ignore[attr-defined]
+        forget_network()  # membership is not a save: no signal drops the snapshot
         values["members"] = ", ".join(f"#{loc.id} {loc.name}" for loc in members.values())
 
 

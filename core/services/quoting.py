@@ -17,8 +17,9 @@ from decimal import Decimal
 
 from core.errors import InvalidInput
 from core.i18n import N_
-from core.models import Company, Lane, Location, PriceList, Tariff, Zone
+from core.models import Company
 from core.services import pricing, routing
+from core.services.network_snapshot import LaneEntry, network_snapshot
 
 MAX_LEGS = 4
 MAX_DAYS_AHEAD = 365
@@ -66,60 +67,6 @@ def ready_at(
     return dt.datetime.combine(day, READY_HOUR, zone).astimezone(dt.UTC)
 
 
-def _tariff(row: Tariff, zones_used: set[int]) -> pricing.Tariff:
-    scope: pricing.tariffs.Scope
-    if row.origin_id is not None and row.destination_id is not None:  # type: ignore[attr-defined]
-        scope = pricing.LaneScope(row.origin_id, row.destination_id)  # type: ignore[attr-defined]
-    elif row.origin_zone_id is not None and row.destination_zone_id is not None:  # type: ignore[attr-defined]
-        zones_used.update((row.origin_zone_id, row.destination_zone_id))  # type: ignore[attr-defined]
-        scope = pricing.ZoneScope(row.origin_zone_id, row.destination_zone_id)  # type: ignore[attr-defined]
-    else:
-        scope = pricing.ModeWide()
-    return pricing.Tariff(
-        id=row.id,
-        mode=pricing.Mode(row.mode),
-        basis=pricing.Basis(row.basis),
-        currency=row.currency,
-        scope=scope,
-        rate=Decimal(row.rate),
-        breaks=tuple(pricing.WeightBreak(Decimal(str(f)), Decimal(str(r))) for f, r in row.breaks),
-        cargo_types=frozenset(pricing.CargoType(t) for t in row.cargo_types),
-        minimum_charge=Decimal(row.minimum_charge),
-        surcharges=tuple(
-            pricing.Surcharge(
-                pricing.SurchargeCode(code),
-                pricing.SurchargeKind(kind),
-                Decimal(str(value)),
-                Decimal(str(minimum)),
-            )
-            for code, kind, value, minimum in row.surcharges
-        ),
-        valid_from=row.valid_from,
-        valid_to=row.valid_to,
-        next_break_cheaper=row.next_break_cheaper,
-    )
-
-
-async def _price_lists(client_id: int | None) -> tuple[list[PriceList], PriceList | None]:
-    rows = await PriceList.filter(is_active=True).prefetch_related("tariffs")
-    main = next((r for r in rows if r.is_main), None)
-    own = [r for r in rows if client_id is not None and r.client_id == client_id]  # type: ignore[attr-defined]
-    return own, main
-
-
-def _engine_list(row: PriceList, zones_used: set[int]) -> pricing.PriceList:
-    return pricing.PriceList(
-        id=row.id,
-        name=row.name,
-        currency=row.currency,
-        tariffs=tuple(_tariff(t, zones_used) for t in row.tariffs),  # type: ignore[attr-defined]
-        valid_from=row.valid_from,
-        valid_to=row.valid_to,
-        is_main=row.is_main,
-        client_id=row.client_id,  # type: ignore[attr-defined]
-    )
-
-
 def volumetric_factors(company: Company | None) -> dict[pricing.Mode, Decimal] | None:
     """The company's chargeable kg per m³ of each mode; None keeps the engine's defaults."""
     if company is None:
@@ -130,26 +77,6 @@ def volumetric_factors(company: Company | None) -> dict[pricing.Mode, Decimal] |
         pricing.Mode.SEA: Decimal(company.factor_sea),
         pricing.Mode.AIR: Decimal(company.factor_air),
     }
-
-
-def _usable(
-    lane: Lane, cargo: pricing.Cargo, day: dt.date, factors: dict[pricing.Mode, Decimal] | None
-) -> bool:
-    if lane.valid_from and day < lane.valid_from:
-        return False
-    if lane.valid_to and day > lane.valid_to:
-        return False
-    if lane.cargo_types and cargo.cargo_type.value not in lane.cargo_types:
-        return False
-    chargeable = pricing.chargeable_weight(cargo, pricing.Mode(lane.mode), factors)
-    return lane.capacity_kg is None or chargeable <= lane.capacity_kg
-
-
-def _schedule(lane: Lane) -> routing.WeeklySchedule | None:
-    if not lane.departure_days or not lane.departure_time:
-        return None
-    hours, minutes = (int(part) for part in lane.departure_time.split(":"))
-    return routing.WeeklySchedule(frozenset(lane.departure_days), hours * 60 + minutes)
 
 
 async def quote_options(
@@ -170,63 +97,33 @@ async def quote_options(
     if origin_id == destination_id:
         raise InvalidInput("destination", N_("The destination must differ from the origin."))
     day = ready.date()
-    zones_used: set[int] = set()
-    own_rows, main_row = await _price_lists(client_id)
-    own = [_engine_list(r, zones_used) for r in own_rows]
-    main = _engine_list(main_row, zones_used) if main_row is not None else None
-    price_list = pricing.applicable_price_list(own, main, day)
+    network = await network_snapshot()
+    price_list = pricing.applicable_price_list(
+        network.client_lists(client_id), network.main_list, day
+    )
     if price_list is None:
         return QuoteResult(None, ())
     company = await Company.get_or_none(id=1)
     factors = volumetric_factors(company)
-    lanes = [
-        lane
-        for lane in await Lane.filter(is_active=True).prefetch_related("tariffs")
-        if _usable(lane, cargo, day, factors)
-    ]
-    zone_members = await _zone_members(zones_used)
+    lanes = [lane for lane in network.lanes if lane.usable(cargo, day, factors)]
     prices: dict[int, pricing.Charge] = {}
-    costs: dict[int, pricing.Charge | None] = {}
+    # Many lanes share one tariff (a zone pair, a whole mode): price the cargo once per tariff.
+    by_tariff: dict[int, pricing.Charge] = {}
+    priced: list[LaneEntry] = []
     for lane in lanes:
-        ref = pricing.LaneRef(
-            lane.origin_id,  # type: ignore[attr-defined]
-            lane.destination_id,  # type: ignore[attr-defined]
-            pricing.Mode(lane.mode),
-            zone_members,
-        )
-        charge = pricing.quote_lane(price_list, ref, cargo, day, volumetric_factors=factors)
-        if charge is None:
+        ref = pricing.LaneRef(lane.origin, lane.destination, lane.mode, network.zone_members)
+        tariff = pricing.select_tariff(price_list, ref, cargo.cargo_type, day)
+        if tariff is None:
             continue
+        charge = by_tariff.get(id(tariff))
+        if charge is None:
+            charge = pricing.price_with_tariff(tariff, cargo, volumetric_factors=factors)
+            by_tariff[id(tariff)] = charge
         prices[lane.id] = charge
-        costs[lane.id] = _carrier_cost(lane, cargo, day, price_list.currency, factors)
-    locations = {
-        lane_end
-        for lane in lanes
-        for lane_end in (lane.origin_id, lane.destination_id)  # type: ignore[attr-defined]
-    }
-    transfers = [
-        routing.Transfer(loc.id, loc.transfer_minutes, Decimal(loc.transfer_cost))
-        for loc in await Location.filter(id__in=locations)
-        if loc.transfer_minutes or loc.transfer_cost
-    ]
-    network = routing.Network.build(
-        (
-            routing.Lane(
-                lane.id,
-                lane.origin_id,  # type: ignore[attr-defined]
-                lane.destination_id,  # type: ignore[attr-defined]
-                routing.Mode(lane.mode),
-                lane.carrier_id,  # type: ignore[attr-defined]
-                lane.transit_minutes,
-                _schedule(lane),
-            )
-            for lane in lanes
-            if lane.id in prices
-        ),
-        transfers,
-    )
+        priced.append(lane)
+    graph = network.graph(priced)
     front = routing.pareto_routes(
-        network,
+        graph,
         origin_id,
         destination_id,
         ready,
@@ -236,9 +133,18 @@ async def quote_options(
     chosen = routing.pick_options(front, priority, limit)
     vat_rate = Decimal(company.vat_rate) if company else Decimal(0)
     included = bool(company and company.prices_include_vat)
+    # Routes are chosen on the client's price; the carriers' cost only matters on the legs shown.
+    by_id = {lane.id: lane for lane in priced}
     options = []
     for route in chosen:
-        legs = tuple(LegQuote(leg, prices[leg.lane_id], costs[leg.lane_id]) for leg in route.legs)
+        legs = tuple(
+            LegQuote(
+                leg,
+                prices[leg.lane_id],
+                _carrier_cost(by_id[leg.lane_id], cargo, day, price_list.currency, factors),
+            )
+            for leg in route.legs
+        )
         transfer_cost = sum((leg.transfer_cost for leg in route.legs), Decimal(0))
         known = [q.cost.total for q in legs if q.cost is not None]
         cost = sum(known, transfer_cost) if len(known) == len(legs) else None
@@ -249,21 +155,13 @@ async def quote_options(
 
 
 def _carrier_cost(
-    lane: Lane,
+    lane: LaneEntry,
     cargo: pricing.Cargo,
     day: dt.date,
     currency: str,
     factors: dict[pricing.Mode, Decimal] | None,
 ) -> pricing.Charge | None:
-    for row in lane.tariffs:  # type: ignore[attr-defined]
-        tariff = _tariff(row, set())
+    for tariff in lane.costs:
         if tariff.currency == currency and tariff.valid_on(day):
             return pricing.price_with_tariff(tariff, cargo, volumetric_factors=factors)
     return None
-
-
-async def _zone_members(zone_ids: set[int]) -> dict[int, frozenset[int]]:
-    if not zone_ids:
-        return {}
-    zones = await Zone.filter(id__in=zone_ids).prefetch_related("locations")
-    return {z.id: frozenset(loc.id for loc in z.locations) for z in zones}  # type: ignore[attr-defined]

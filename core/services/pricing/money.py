@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from babel.numbers import get_currency_precision, is_currency
 
@@ -20,7 +21,17 @@ from core.i18n import N_
 
 def currency_digits(currency: str) -> int:
     """Minor-unit digits of an ISO 4217 code; an unknown code is bad input, not 2 digits."""
-    if not isinstance(currency, str) or not is_currency(currency):
+    if not isinstance(currency, str):
+        raise InvalidInput(
+            "currency", N_("Unknown currency. Use its three-letter code, for example NGN.")
+        )
+    return _digits(currency)
+
+
+@cache
+def _digits(currency: str) -> int:
+    # Cached: CLDR lookups cost more than pricing a lane, and a quote rounds hundreds of times.
+    if not is_currency(currency):
         raise InvalidInput(
             "currency", N_("Unknown currency. Use its three-letter code, for example NGN.")
         )
