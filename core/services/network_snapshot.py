@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from tortoise.signals import post_delete, post_save
@@ -125,25 +126,55 @@ async def network_snapshot() -> Snapshot:
 
 
 async def _load() -> Snapshot:
-    price_rows = await PriceList.filter(is_active=True).prefetch_related("tariffs")
-    lane_rows = await Lane.filter(is_active=True).prefetch_related("tariffs")
-    zones = await Zone.all().prefetch_related("locations")
+    """Rows as plain values, not model objects: building thousands of those is most of a load."""
+    tariffs: dict[tuple[str, int], list[pricing.Tariff]] = {}
+    for values in await Tariff.all().values(*TARIFF_FIELDS):
+        row = SimpleNamespace(**values)
+        owner = ("lane", row.lane_id) if row.lane_id is not None else ("list", row.price_list_id)
+        tariffs.setdefault(owner, []).append(engine_tariff(row))  # type: ignore[arg-type]
+    lane_rows = [
+        SimpleNamespace(**values)
+        for values in await Lane.filter(is_active=True).order_by("id").values(*LANE_FIELDS)
+    ]
+    price_rows = [
+        SimpleNamespace(**values)
+        for values in await PriceList.filter(is_active=True).order_by("id").values(*LIST_FIELDS)
+    ]
+    members: dict[int, set[int]] = {}
+    for zone_id, location_id in await Zone.all().values_list("id", "locations__id"):
+        if location_id is not None:
+            members.setdefault(zone_id, set()).add(location_id)
+    ends = {end for lane in lane_rows for end in (lane.origin_id, lane.destination_id)}
     transfers = {
         loc_id: routing.Transfer(loc_id, minutes, Decimal(cost))
-        for loc_id, minutes, cost in await Location.filter(
-            id__in={end for lane in lane_rows for end in (lane.origin_id, lane.destination_id)}  # type: ignore[attr-defined]
-        ).values_list("id", "transfer_minutes", "transfer_cost")
+        for loc_id, minutes, cost in await Location.filter(id__in=ends).values_list(
+            "id", "transfer_minutes", "transfer_cost"
+        )
         if minutes or cost
     }
     return Snapshot(
-        lanes=tuple(_lane(row) for row in lane_rows),
-        price_lists=tuple(_price_list(row) for row in price_rows),
-        zone_members={z.id: frozenset(loc.id for loc in z.locations) for z in zones},  # type: ignore[attr-defined]
+        lanes=tuple(_lane(row, tariffs.get(("lane", row.id), [])) for row in lane_rows),
+        price_lists=tuple(
+            _price_list(row, tariffs.get(("list", row.id), [])) for row in price_rows
+        ),
+        zone_members={zone_id: frozenset(ids) for zone_id, ids in members.items()},
         transfers=transfers,
     )
 
 
-def _lane(row: Lane) -> LaneEntry:
+TARIFF_FIELDS = (
+    "id", "lane_id", "price_list_id", "mode", "basis", "currency", "origin_id",
+    "destination_id", "origin_zone_id", "destination_zone_id", "rate", "breaks", "cargo_types",
+    "minimum_charge", "surcharges", "valid_from", "valid_to", "next_break_cheaper",
+)  # fmt: skip
+LANE_FIELDS = (
+    "id", "origin_id", "destination_id", "mode", "carrier_id", "transit_minutes",
+    "departure_days", "departure_time", "cargo_types", "capacity_kg", "valid_from", "valid_to",
+)  # fmt: skip
+LIST_FIELDS = ("id", "name", "currency", "is_main", "client_id", "valid_from", "valid_to")
+
+
+def _lane(row: Any, costs: list[pricing.Tariff]) -> LaneEntry:
     schedule = _schedule(row)
     return LaneEntry(
         id=row.id,
@@ -157,7 +188,7 @@ def _lane(row: Lane) -> LaneEntry:
         capacity_kg=None if row.capacity_kg is None else Decimal(row.capacity_kg),
         valid_from=row.valid_from,
         valid_to=row.valid_to,
-        costs=tuple(engine_tariff(t) for t in row.tariffs),  # type: ignore[attr-defined]
+        costs=tuple(costs),
         route_lane=routing.Lane(
             row.id,
             row.origin_id,  # type: ignore[attr-defined]
@@ -170,19 +201,19 @@ def _lane(row: Lane) -> LaneEntry:
     )
 
 
-def _schedule(lane: Lane) -> routing.WeeklySchedule | None:
+def _schedule(lane: Any) -> routing.WeeklySchedule | None:
     if not lane.departure_days or not lane.departure_time:
         return None
     hours, minutes = (int(part) for part in lane.departure_time.split(":"))
     return routing.WeeklySchedule(frozenset(lane.departure_days), hours * 60 + minutes)
 
 
-def _price_list(row: PriceList) -> pricing.PriceList:
+def _price_list(row: Any, tariffs: list[pricing.Tariff]) -> pricing.PriceList:
     return pricing.PriceList(
         id=row.id,
         name=row.name,
         currency=row.currency,
-        tariffs=tuple(engine_tariff(t) for t in row.tariffs),  # type: ignore[attr-defined]
+        tariffs=tuple(tariffs),
         valid_from=row.valid_from,
         valid_to=row.valid_to,
         is_main=row.is_main,
@@ -190,7 +221,8 @@ def _price_list(row: PriceList) -> pricing.PriceList:
     )
 
 
-def engine_tariff(row: Tariff) -> pricing.Tariff:
+def engine_tariff(row: Any) -> pricing.Tariff:
+    """A stored tariff (a model or its values) as the pricing engine takes it."""
     scope: pricing.tariffs.Scope
     if row.origin_id is not None and row.destination_id is not None:  # type: ignore[attr-defined]
         scope = pricing.LaneScope(row.origin_id, row.destination_id)  # type: ignore[attr-defined]
