@@ -20,5 +20,6 @@ class QuoteFlow(StatesGroup):
 
 
 class StaffDesk(StatesGroup):
+    client = State()
     price = State()
     reason = State()

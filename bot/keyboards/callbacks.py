@@ -99,6 +99,7 @@ class RefuseCb(CallbackData, prefix="rf"):
 
 
 class DeskAction(StrEnum):
+    NEW = "new"
     OPEN = "open"
     PRICE = "price"
     SEND = "send"

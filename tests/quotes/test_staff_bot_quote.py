@@ -26,7 +26,8 @@ async def test_a_manager_reprices_a_request_in_the_bot_and_the_client_orders(cha
 
     await tunde.press("Requests")
     listing = await tunde.expect("Requests waiting for a manager:")
-    [(label, _payload)] = listing.buttons
+    [new_quote, (label, _payload)] = listing.buttons
+    assert new_quote[0] == "New quote for a client"
     assert label.startswith(f"#{request.id} Ada: Lagos → Kano, 500 kg")
     await tunde.press(label)
     priced = await tunde.expect(f"Request #{request.id} from Ada: Lagos → Kano, 500 kg.")
@@ -54,3 +55,42 @@ async def test_a_manager_reprices_a_request_in_the_bot_and_the_client_orders(cha
     entry = await AuditLog.get(action="quote.price_overridden")
     assert entry.details["reason"] == "Loyal client since 2019"
     assert not (await QuoteRequest.get(id=request.id)).needs_manager
+
+
+async def test_a_manager_quotes_a_client_from_scratch_in_the_bot(chat_factory):
+    await _network()
+    tunde, manager = await _manager(chat_factory)
+    ada = chat_factory("viber")
+    await onboard(ada, "+234 803 777 0011")
+    await Client.filter(phone="+2348037770011").update(manager=manager)
+
+    await tunde.press("Requests")
+    await tunde.expect("No request is waiting for a manager.")
+    await tunde.press("New quote for a client")
+    await tunde.expect("Which client is it for? Type their phone number or #id.")
+    await tunde.send("0803 000 0000")
+    await tunde.expect("No client has that #id or phone.")
+    await tunde.send("0803 777 0011")
+    await tunde.expect("Quote for Ada.")
+    await tunde.send("Lagos")
+    await tunde.expect("Where should it go? Type a city, port or terminal.")
+    await tunde.send("Kano")
+    await tunde.expect("What kind of cargo is it?")
+    await tunde.press("General cargo")
+    await tunde.expect("What does it weigh in total, in kg?")
+    await tunde.send("500")
+    await tunde.expect("How big is it?")
+    await tunde.press("Skip")
+    await tunde.expect("When is the cargo ready? Pick a day or type a date.")
+    await tunde.press("Tomorrow")
+    await tunde.expect("What matters most to you?")
+    await tunde.press("Cheapest")
+    desk = await tunde.expect("from Ada: Lagos → Kano, 500 kg.")
+    assert "Margin: " in desk.text
+    await tunde.press("Send to client")
+    await tunde.expect("The quote was sent to the client.")
+
+    told = await ada.expect(ru_start("Your quote #{number}, valid until {day}:"))
+    assert "99" in told.text
+    request = await QuoteRequest.get(client__phone="+2348037770011")
+    assert request.state.value == "quoted" and request.channel is None

@@ -12,12 +12,14 @@ import datetime as dt
 from decimal import Decimal
 
 from aiogram import Bot, F, Router
+from aiogram.filters import or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.channels.registry import ChannelRegistry
-from bot.filters.audience import IsClient
-from bot.handlers.common.flow import Event, show_main_menu
+from bot.filters.audience import IsClient, IsStaff
+from bot.handlers.common.flow import Event, show_main_menu, show_staff_menu
+from bot.handlers.staff.requests import show_desk
 from bot.keyboards.callbacks import (
     CargoCb,
     FlowAction,
@@ -68,15 +70,19 @@ from core.services.quote_requests import (
     ask_manager,
     decline_quote,
     open_request,
+    open_request_for,
 )
 from core.services.quoting import ready_at
 from core.services.staff_alerts import alert_manager_asked, alert_new_order, alert_new_request
 
 router = Router(name=__name__)
+# Clients ask for themselves; staff walk the same questions for a client (see
+# bot/handlers/staff/requests.on_new_quote), which only the states let them reach.
+CLIENT_OR_STAFF = or_f(IsClient(), IsStaff())
 # The days the ready-date buttons offer (bot/keyboards/quotes.ready_keyboard).
 READY_BUTTON_DAYS = (0, 1, 7)
-router.message.filter(IsClient())
-router.callback_query.filter(IsClient())
+router.message.filter(CLIENT_OR_STAFF)
+router.callback_query.filter(CLIENT_OR_STAFF)
 
 
 def _valid_id(value: int) -> bool:
@@ -88,7 +94,7 @@ async def _mistake(bot: Bot, event: Event, error: InvalidInput, **kwargs) -> Non
     await say(bot, event, _(error.msgid, **error.params), **kwargs)
 
 
-@router.callback_query(MenuCb.filter(F.item == MenuItem.QUOTE))
+@router.callback_query(MenuCb.filter(F.item == MenuItem.QUOTE), IsClient())
 async def on_request_quote(callback: CallbackQuery, bot: Bot, state: FSMContext) -> None:
     await state.clear()
     await _ask_place(bot, callback, state, PlaceSide.ORIGIN)
@@ -107,7 +113,14 @@ async def _ask_place(bot: Bot, event: Event, state: FSMContext, side: PlaceSide)
 @router.callback_query(FlowCb.filter(F.action == FlowAction.CANCEL))
 async def on_cancel(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor) -> None:
     await say(bot, callback, _("Cancelled. Nothing was sent."))
-    await show_main_menu(bot, callback, state, actor)
+    await _back_to_menu(bot, callback, state, actor)
+
+
+async def _back_to_menu(bot: Bot, event: Event, state: FSMContext, actor: Actor) -> None:
+    if actor.is_staff:
+        await show_staff_menu(bot, event, state, actor)
+    else:
+        await show_main_menu(bot, event, state, actor)
 
 
 @router.message(QuoteFlow.origin, F.text)
@@ -329,12 +342,25 @@ async def on_priority(
     data = await state.get_data()
     try:
         draft = await _draft(data, callback_data.level)
-        opened = await open_request(identity, draft, valid_days=settings.quote_valid_days)
+        if actor.is_staff:
+            opened = await open_request_for(
+                actor,
+                int(data.get("for_client") or 0),
+                draft,
+                valid_days=settings.quote_valid_days,
+            )
+        else:
+            opened = await open_request(identity, draft, valid_days=settings.quote_valid_days)
     except InvalidInput as error:
         await _mistake(bot, callback, error)
-        await show_main_menu(bot, callback, state, actor)
+        await _back_to_menu(bot, callback, state, actor)
         return
     await state.clear()
+    if actor.is_staff:
+        # The manager sees it priced with margins, may change prices, and sends it.
+        await state.update_data(desk=opened.request.id, overrides={})
+        await show_desk(bot, callback, state, actor, opened.request)
+        return
     request, quote = opened.request, opened.quote
     if quote is None:
         await say(

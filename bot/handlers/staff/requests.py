@@ -19,16 +19,18 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.channels.registry import ChannelRegistry
 from bot.filters.audience import IsStaff
 from bot.keyboards.callbacks import DeskAction, DeskCb, StaffCb, StaffItem
+from bot.keyboards.quotes import cancel_keyboard
 from bot.keyboards.staff import staff_menu
 from bot.quote_sender import BotQuoteSender
 from bot.replies import say
-from bot.states import StaffDesk
+from bot.states import QuoteFlow, StaffDesk
 from core.config import Settings
 from core.errors import InvalidInput
 from core.i18n import N_, I18n, _, format_money
 from core.models import Client, QuoteRequest
 from core.services.access import Actor, Permission
 from core.services.cargo_input import parse_number
+from core.services.clients import client_by_reference
 from core.services.company import current_company, zone_of
 from core.services.contacts import MAX_ID
 from core.services.quote_requests import (
@@ -53,12 +55,15 @@ async def on_requests(callback: CallbackQuery, bot: Bot, actor: Actor) -> None:
         await say(bot, callback, _("Requests are for the sales team."), reply_markup=staff_menu())
         return
     waiting = await waiting_requests(actor).select_related("client").limit(SHOWN)
-    if not waiting:
-        await say(
-            bot, callback, _("No request is waiting for a manager."), reply_markup=staff_menu()
-        )
-        return
     builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("New quote for a client"), callback_data=DeskCb(action=DeskAction.NEW, request=0)
+    )
+    if not waiting:
+        builder.adjust(1)
+        text = _("No request is waiting for a manager.")
+        await say(bot, callback, text, reply_markup=builder.as_markup())
+        return
     for item in waiting:
         label = f"#{item.id} {item.client.name}: {route_summary(item)}"  # type: ignore[attr-defined]
         builder.button(
@@ -76,7 +81,7 @@ async def _request(actor: Actor, request_id: int) -> QuoteRequest | None:
     return await visible_requests(actor).filter(id=request_id).first()
 
 
-async def _show(
+async def show_desk(
     bot: Bot, event: Message | CallbackQuery, state: FSMContext, actor: Actor, item: QuoteRequest
 ) -> None:
     """The request priced now, with the prices this manager changed so far."""
@@ -148,7 +153,7 @@ async def on_open(
         return
     await state.clear()
     await state.update_data(desk=item.id, overrides={})
-    await _show(bot, callback, state, actor, item)
+    await show_desk(bot, callback, state, actor, item)
 
 
 @router.callback_query(DeskCb.filter(F.action == DeskAction.PRICE))
@@ -198,7 +203,7 @@ async def on_reason_typed(message: Message, bot: Bot, state: FSMContext, actor: 
     if item is None:
         await say(bot, message, _("Not found."), reply_markup=staff_menu())
         return
-    await _show(bot, message, state, actor, item)
+    await show_desk(bot, message, state, actor, item)
 
 
 @router.callback_query(DeskCb.filter(F.action == DeskAction.SEND))
@@ -252,3 +257,35 @@ async def on_send(
         )
     )
     await say(bot, callback, text, reply_markup=staff_menu())
+
+
+@router.callback_query(DeskCb.filter(F.action == DeskAction.NEW))
+async def on_new_quote(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    if not actor.can(Permission.MAKE_QUOTES):
+        await say(bot, callback, _("Requests are for the sales team."), reply_markup=staff_menu())
+        return
+    await state.clear()
+    await state.set_state(StaffDesk.client)
+    await say(bot, callback, _("Which client is it for? Type their phone number or #id."))
+
+
+@router.message(StaffDesk.client, F.text)
+async def on_client_typed(
+    message: Message, bot: Bot, state: FSMContext, actor: Actor, settings: Settings
+) -> None:
+    client = await client_by_reference(actor, message.text, settings.phone_region)
+    if client is None:
+        await say(bot, message, _("No client has that #id or phone."))
+        return
+    # From here the manager answers the client's own questions (bot/handlers/client/quote.py);
+    # at the end the request is the client's and opens in this desk.
+    await state.set_data({"for_client": client.id})
+    await state.set_state(QuoteFlow.origin)
+    await say(
+        bot,
+        message,
+        _("Quote for {client}.", client=client.name)
+        + "\n"
+        + _("Where does the cargo start? Type a city, port or terminal."),
+        reply_markup=cancel_keyboard(),
+    )
