@@ -34,6 +34,8 @@ from core.models import (
     Interaction,
     InteractionKind,
     MarketingSource,
+    Order,
+    QuoteRequest,
     Tag,
 )
 from core.services.access import Actor, Permission
@@ -49,6 +51,8 @@ from core.services.clients import (
 from core.services.company import current_company, zone_of
 from core.services.dossier import client_dossier
 from core.services.merge import find_duplicates, merge_clients
+from core.services.pipeline import STATE_LABELS
+from core.services.quote_requests import visible_requests
 from core.services.xlsx_export import client_columns, export_xlsx, in_chunks
 
 KINDS = [
@@ -210,6 +214,9 @@ class ClientsSection(Section):
 SECTION = ClientsSection()
 
 
+DOSSIER_REQUESTS = 20  # the latest ones; the pipeline board has the rest
+
+
 async def client_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     dossier = await client_dossier(actor, path_id(request, "client_id"))
@@ -217,6 +224,8 @@ async def client_page(request: web.Request) -> web.StreamResponse:
     contacts = await ContactPerson.filter(client_id=dossier.client.id).order_by("name")
     context = {
         "d": dossier,
+        "requests": await _requests_of(actor, dossier.client.id),
+        "state_labels": STATE_LABELS,
         "contacts": contacts,
         "kind_labels": INTERACTION_KINDS,
         "section": SECTION,
@@ -224,6 +233,20 @@ async def client_page(request: web.Request) -> web.StreamResponse:
         "done": request.query.get("done"),
     }
     return aiohttp_jinja2.render_template("client.html", request, context)
+
+
+async def _requests_of(
+    actor: Actor, client_id: int
+) -> list[tuple[QuoteRequest, Order | None]] | None:
+    """The client's latest requests with their orders, for those who work with quotes."""
+    if not actor.can(Permission.MAKE_QUOTES):
+        return None
+    rows = await visible_requests(actor).filter(client_id=client_id).limit(DOSSIER_REQUESTS)
+    orders = {
+        o.request_id: o  # type: ignore[attr-defined]
+        for o in await Order.filter(request_id__in=[r.id for r in rows])
+    }
+    return [(r, orders.get(r.id)) for r in rows]
 
 
 async def export(request: web.Request) -> web.StreamResponse:

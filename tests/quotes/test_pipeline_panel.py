@@ -146,3 +146,21 @@ async def test_an_order_called_off_is_cancelled_and_cannot_start_over(panel_for)
         reopened.body_text
     )
     assert (await QuoteRequest.get(id=quoted.request.id)).state is RequestState.REFUSED
+
+
+async def test_the_clients_dossier_lists_its_requests_and_orders(panel_for):
+    await _network()
+    manager = await panel_for(Role.MANAGER)
+    buyer = await client_identity("Adaeze Okafor", manager.employee)
+    quoted = await request_quote(buyer)
+    order = await accept_quote(buyer, quoted.quote.id, 0)
+    await request_quote(buyer, "Qwzxv Farm", "Kano")
+    page = await manager.open(f"/admin/clients/{buyer.client_id}")
+    rows = page.rows("client-requests")
+    assert [(row[2], row[3], row[4]) for row in rows] == [
+        ("Qwzxv Farm → Kano", "Requests", "—"),
+        ("Lagos → Kano", "Ordered", order.number),
+    ]
+    marketer = await panel_for(Role.MARKETER)
+    theirs = await marketer.open(f"/admin/clients/{buyer.client_id}")
+    assert theirs.status == 200 and "client-requests" not in theirs.html
