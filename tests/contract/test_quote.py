@@ -59,7 +59,27 @@ async def _network() -> None:
     assert await demo.seed_demo_network()
 
 
+async def ask_quote(chat, origin: str, destination: str, weight: str, priority: str) -> None:
+    """The whole conversation with no mistakes: general cargo, size skipped, ready tomorrow."""
+    await chat.press(ru("Request a quote"))
+    await chat.expect(ru("Where does the cargo start? Type a city, port or terminal."))
+    await chat.send(origin)
+    await chat.expect(ru("Where should it go? Type a city, port or terminal."))
+    await chat.send(destination)
+    await chat.expect(ru("What kind of cargo is it?"))
+    await chat.press(ru("General cargo"))
+    await chat.expect(ru("What does it weigh in total, in kg?"))
+    await chat.send(weight)
+    await chat.expect(ru_start(SIZE_QUESTION))
+    await chat.press(ru("Skip"))
+    await chat.expect(ru("When is the cargo ready? Pick a day or type a date."))
+    await chat.press(ru("Tomorrow"))
+    await chat.expect(ru("What matters most to you?"))
+    await chat.press(ru(priority))
+
+
 async def _ask_lagos_to_kano(chat, priority: str) -> None:
+    """Lagos to Kano in Russian spellings, with a wrong weight and a past date on the way."""
     await chat.press(ru("Request a quote"))
     await chat.expect(ru("Where does the cargo start? Type a city, port or terminal."))
     await chat.send("Лагос")

@@ -9,9 +9,9 @@ from core.models import AuditLog, Client, Order, Quote, QuoteRequest, RequestSta
 from tests.contract.test_onboarding import onboard
 from tests.contract.test_quote import (
     ORDER_PLACED,
-    SIZE_QUESTION,
     WITH_MANAGERS,
     _network,
+    ask_quote,
     ru,
     ru_start,
 )
@@ -22,21 +22,7 @@ QUOTE_HEAD = "Your quote #{number}, valid until {day}:"
 
 
 async def _unknown_place_request(chat) -> QuoteRequest:
-    await chat.press(ru("Request a quote"))
-    await chat.expect(ru("Where does the cargo start? Type a city, port or terminal."))
-    await chat.send("Qwzxv Farm")
-    await chat.expect(ru("Where should it go? Type a city, port or terminal."))
-    await chat.send("Kano")
-    await chat.expect(ru("What kind of cargo is it?"))
-    await chat.press(ru("General cargo"))
-    await chat.expect(ru("What does it weigh in total, in kg?"))
-    await chat.send("500")
-    await chat.expect(ru_start(SIZE_QUESTION))
-    await chat.press(ru("Skip"))
-    await chat.expect(ru("When is the cargo ready? Pick a day or type a date."))
-    await chat.press(ru("Tomorrow"))
-    await chat.expect(ru("What matters most to you?"))
-    await chat.press(ru("Cheapest"))
+    await ask_quote(chat, "Qwzxv Farm", "Kano", "500", "Cheapest")
     await chat.expect(ru_start(WITH_MANAGERS))
     return await QuoteRequest.get(client__phone="+2348035550505")
 
