@@ -88,6 +88,13 @@ class Section:
     async def initial(self, actor: Actor) -> dict[str, Any]:
         return {}
 
+    def committed(self) -> None:
+        """Called once a save or an import has committed: drop what was cached from the rows.
+
+        After the commit, not inside the transaction, so nothing rebuilt from the old rows in
+        between can outlive the change.
+        """
+
     async def values_of(self, obj: Model) -> dict[str, Any]:
         return {f.name: getattr(obj, f.name, None) for f in self.fields}
 
@@ -299,6 +306,7 @@ class Section:
                     await record(
                         actor, "updated", self.audit_type, obj.pk, details, connection=conn
                     )
+        self.committed()
         return obj
 
     async def create_submit(self, request: web.Request) -> web.StreamResponse:
@@ -453,6 +461,7 @@ class Section:
                     )
                 if problems:
                     raise _UndoImport()
+            self.committed()
         except _UndoImport:
             problems.sort(key=lambda problem: problem[0])
         return len(rows), problems

@@ -19,6 +19,7 @@ from core.i18n import N_, _
 from core.models import Carrier, Lane, TransportMode
 from core.services.access import Actor, Permission
 from core.services.locations import resolve_location
+from core.services.network_snapshot import forget_network
 from core.services.quote_text import CARGO_TYPE_LABELS, MODE_LABELS
 
 MODES = list(MODE_LABELS.items())
@@ -32,6 +33,7 @@ async def _carriers(actor: Actor) -> list[tuple[str, str]]:
 
 class LanesSection(Section):
     key = "lanes"
+    committed = staticmethod(forget_network)  # quotes must see the edit at once
     model = Lane
     title = N_("Lanes")
     item_title = N_("Lane")

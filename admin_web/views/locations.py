@@ -15,6 +15,7 @@ from core.i18n import N_, _
 from core.models import Location, LocationKind
 from core.services.access import Actor, Permission
 from core.services.locations import forget_index
+from core.services.network_snapshot import forget_network
 
 KINDS = [
     (LocationKind.CITY.value, N_("City")),
@@ -31,6 +32,7 @@ async def _used_location_countries(actor: Actor) -> list[tuple[str, str]]:
 
 class LocationsSection(Section):
     key = "locations"
+    committed = staticmethod(forget_network)  # quotes must see the edit at once
     model = Location
     title = N_("Locations")
     item_title = N_("Location")

@@ -15,12 +15,14 @@ from core.models import PriceList
 from core.services.access import Actor, Permission
 from core.services.clients import client_by_reference
 from core.services.company import phone_region
+from core.services.network_snapshot import forget_network
 
 KINDS = [("main", N_("Main list")), ("client", N_("Client lists"))]
 
 
 class PriceListsSection(Section):
     key = "price-lists"
+    committed = staticmethod(forget_network)  # quotes must see the edit at once
     model = PriceList
     title = N_("Price lists")
     item_title = N_("Price list")

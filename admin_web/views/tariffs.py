@@ -20,6 +20,7 @@ from core.models import Company, Lane, PriceList, Tariff, Zone
 from core.services import pricing
 from core.services.access import Actor, Permission
 from core.services.locations import resolve_location
+from core.services.network_snapshot import forget_network
 
 BASES = [
     ("per_kg", N_("Per kg, with weight breaks")),
@@ -79,6 +80,7 @@ def parse_breaks(text: str) -> list[list[str]]:
 
 class TariffsSection(Section):
     key = "tariffs"
+    committed = staticmethod(forget_network)  # quotes must see the edit at once
     model = Tariff
     title = N_("Tariffs")
     item_title = N_("Tariff")

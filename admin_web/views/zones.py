@@ -20,6 +20,7 @@ MAX_MEMBERS = 500
 
 class ZonesSection(Section):
     key = "zones"
+    committed = staticmethod(forget_network)  # quotes must see the edit at once
     model = Zone
     title = N_("Zones")
     item_title = N_("Zone")
@@ -69,7 +70,6 @@ class ZonesSection(Section):
         members = values.pop("_locations")
         zone = await Zone.create(**values, using_db=conn)
         await zone.locations.add(*members.values(), using_db=conn)
-        forget_network()  # membership is not a save: no signal drops the snapshot
         values["members"] = sorted(loc.name for loc in members.values())
         return zone
 
@@ -81,7 +81,6 @@ class ZonesSection(Section):
         await obj.save(using_db=conn)
         await obj.locations.clear(using_db=conn)  # type: ignore[attr-defined]
         await obj.locations.add(*members.values(), using_db=conn)  # type: ignore[attr-defined]
-        forget_network()  # membership is not a save: no signal drops the snapshot
         values["members"] = ", ".join(f"#{loc.id} {loc.name}" for loc in members.values())
 
 

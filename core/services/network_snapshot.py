@@ -2,9 +2,11 @@
 
 Loading and converting every lane, tariff and price list is most of what a quote costs (the
 route search itself takes about a millisecond, see bench/quote.py), so it is done once and
-reused until something changes. Any save or delete of a location, zone, lane, price list or
-tariff in this process drops the snapshot at once (Tortoise signals; zone membership and bulk
-loads call `forget_network` themselves); other processes pick changes up within SNAPSHOT_TTL.
+reused until something changes. The panel's network sections drop it once their change has
+committed (`Section.committed`), and any save or delete of a location, zone, lane, price list
+or tariff drops it too (Tortoise signals, which fire inside the transaction: a quote running
+between the signal and the commit could rebuild from the old rows, and the drop after the
+commit is what undoes that). Other processes pick changes up within SNAPSHOT_TTL.
 """
 
 from __future__ import annotations

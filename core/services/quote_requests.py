@@ -147,10 +147,11 @@ async def open_request_for(
     *,
     valid_days: int = DEFAULT_VALID_DAYS,
     now: dt.datetime | None = None,
+    price: bool = True,
 ) -> Opened:
-    """A request an integration makes for a client (a website's quote form), priced at once.
-
-    The options go back to the caller, who shows them; nothing is sent to a chat.
+    """A request made for a client: by an integration (a website's quote form), priced at once
+    and shown by the caller; or by a manager (price=False), left for them to price and send,
+    so that until they do it stays on the managers' list of waiting requests.
     """
     require(actor, Permission.MAKE_QUOTES)
     client = await visible_clients(actor).filter(id=client_id).first()
@@ -158,7 +159,7 @@ async def open_request_for(
         raise InvalidInput("client_id", N_("No client has that #id or phone."))
     # The caller shows the options; until a person sends the quote it is not "sent" (no
     # reminder is due about a quote the client never saw from us).
-    return await _open(client, None, draft, valid_days, now, sent=False)
+    return await _open(client, None, draft, valid_days, now, sent=False, price=price)
 
 
 async def _open(
@@ -169,12 +170,13 @@ async def _open(
     now: dt.datetime | None,
     *,
     sent: bool,
+    price: bool = True,
 ) -> Opened:
     origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
     if origin_id is not None and origin_id == destination_id:
         raise InvalidInput("destination", N_("The destination must differ from the origin."))
     result = QuoteResult(None, ())
-    if origin_id is not None and destination_id is not None:
+    if price and origin_id is not None and destination_id is not None:
         result = await quote_options(
             client.id, origin_id, destination_id, draft.cargo, draft.ready, draft.priority
         )
@@ -412,9 +414,13 @@ class StaffOptions:
 
 
 async def staff_options(
-    client_id: int, draft: RequestDraft, overrides: dict[int, Decimal]
+    client_id: int, draft: RequestDraft, overrides: dict[int, Decimal], *, strict: bool = True
 ) -> StaffOptions:
-    """The options a manager looks at (and sends): the engine's, with their own prices."""
+    """The options a manager looks at (and sends): the engine's, with their own prices.
+
+    A price for an option the engine no longer offers is an error when sending (strict) and
+    left out when only showing, so the manager still sees what there is.
+    """
     origin_id, destination_id = draft.origin.location_id, draft.destination.location_id
     if origin_id is None or destination_id is None:
         raise InvalidInput("origin", N_("Type known places to price the request."))
@@ -433,6 +439,8 @@ async def staff_options(
     company = await current_company()
     for index, price in overrides.items():
         if not 0 <= index < len(options):
+            if not strict:
+                continue
             raise InvalidInput("override", N_("That option is not in this quote."))
         options[index] = override_option(
             options[index], price, result.price_list.currency, Decimal(company.vat_rate)

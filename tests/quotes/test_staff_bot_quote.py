@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.models import AuditLog, Client, Order, QuoteRequest
+from core.models import AuditLog, Client, Order, Quote, QuoteRequest
 from tests.contract.test_onboarding import onboard
 from tests.contract.test_quote import ORDER_PLACED, _ask_lagos_to_kano, _network, ru, ru_start
 from tests.quotes.test_followup import _manager
@@ -87,6 +87,10 @@ async def test_a_manager_quotes_a_client_from_scratch_in_the_bot(chat_factory):
     await tunde.press("Cheapest")
     desk = await tunde.expect("from Ada: Lagos → Kano, 500 kg.")
     assert "Margin: " in desk.text
+    # Until Send it is a request waiting for a manager, with no quote the client has not seen.
+    waiting = await QuoteRequest.get(client__phone="+2348037770011")
+    assert waiting.state.value == "new" and waiting.needs_manager
+    assert not await Quote.filter(request=waiting).exists()
     await tunde.press("Send to client")
     await tunde.expect("The quote was sent to the client.")
 

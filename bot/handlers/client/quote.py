@@ -347,7 +347,7 @@ async def on_priority(
                 actor,
                 int(data.get("for_client") or 0),
                 draft,
-                valid_days=settings.quote_valid_days,
+                price=False,  # priced in the desk below, stored and sent by Send
             )
         else:
             opened = await open_request(identity, draft, valid_days=settings.quote_valid_days)

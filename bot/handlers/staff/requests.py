@@ -109,7 +109,7 @@ async def show_desk(
     draft = draft_of(item, zone, dt.datetime.now(zone).date())
     try:
         priced = await staff_options(
-            client.id, draft, {int(k): Decimal(v) for k, v in changed.items()}
+            client.id, draft, {int(k): Decimal(v) for k, v in changed.items()}, strict=False
         )
     except InvalidInput:
         text = _("No priced route for this cargo: price it on the Quote page of the panel.")
@@ -227,7 +227,6 @@ async def on_send(
         text = _("Open the request again to send it.")
         await say(bot, callback, text, reply_markup=staff_menu())
         return
-    await state.clear()  # a second tap of Send finds nothing to send
     overrides = {int(k): Decimal(v) for k, v in (data.get("overrides") or {}).items()}
     zone = zone_of(await current_company())
     try:
@@ -241,8 +240,11 @@ async def on_send(
             valid_days=settings.quote_valid_days,
         )
     except InvalidInput as error:
-        await say(bot, callback, _(error.msgid, **error.params), reply_markup=staff_menu())
+        # The manager's prices and reason are kept: they may fix it and press Send again.
+        await say(bot, callback, _(error.msgid, **error.params))
         return
+    # Updates of one chat are handled one after another: a second tap finds nothing to send.
+    await state.clear()
     delivered = False
     if stored.identity is not None:
         delivered = await BotQuoteSender(registry, i18n).send_quote(
