@@ -8,9 +8,10 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.registry import ChannelRegistry
+from bot.notifier import BotNotifier
 from core.config import Settings
 from core.i18n import I18n
-from core.ports import Clock, Notifier, QuoteSender
+from core.ports import Clock, QuoteSender
 
 SETTINGS = web.AppKey("settings", Settings)
 I18N = web.AppKey("i18n", I18n)
@@ -21,4 +22,4 @@ PERMISSIONS = web.AppKey("permissions", dict)
 CLOCK = web.AppKey("clock", Clock)
 CHANNELS = web.AppKey("channels", ChannelRegistry)
 QUOTE_SENDER = web.AppKey("quote_sender", QuoteSender)
-NOTIFIER = web.AppKey("notifier", Notifier)
+NOTIFIER = web.AppKey("notifier", BotNotifier)

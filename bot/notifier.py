@@ -1,4 +1,5 @@
-"""core.ports.Notifier for the messengers: the right Bot, in the recipient's language."""
+"""core.ports.Notifier and RequestOffer for the messengers: the right Bot, in the recipient's
+language; an offer carries Take and Pass buttons."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from aiogram.exceptions import TelegramAPIError
 
 from bot.channels.registry import ChannelRegistry
+from bot.keyboards.staff import queue_keyboard
 from core.i18n import I18n, gettext
 from core.models import Channel
 
@@ -22,6 +24,28 @@ class BotNotifier:
     async def notify(
         self, channel: Channel, chat_id: int, language: str, message: str, **params: Any
     ) -> bool:
+        return await self._send(channel, chat_id, language, message, None, params)
+
+    async def offer(
+        self,
+        channel: Channel,
+        chat_id: int,
+        language: str,
+        message: str,
+        request_id: int,
+        **params: Any,
+    ) -> bool:
+        return await self._send(channel, chat_id, language, message, request_id, params)
+
+    async def _send(
+        self,
+        channel: Channel,
+        chat_id: int,
+        language: str,
+        message: str,
+        request_id: int | None,
+        params: dict[str, Any],
+    ) -> bool:
         bot = self.registry.bot(channel)
         if bot is None:
             return False
@@ -29,8 +53,9 @@ class BotNotifier:
             # A callable parameter (a price, a route) is rendered in the recipient's locale.
             shown = {key: value() if callable(value) else value for key, value in params.items()}
             text = gettext(message, **shown)
+            markup = queue_keyboard(request_id) if request_id is not None else None
         try:
-            await bot.send_message(chat_id=chat_id, text=text)
+            await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
         except TelegramAPIError:
             log.warning("Could not notify chat %s on %s", chat_id, channel, exc_info=True)
             return False

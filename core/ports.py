@@ -51,3 +51,21 @@ class QuoteSender(Protocol):
     async def send_quote(
         self, identity_id: int, quote_id: int, intro: str | None = None
     ) -> bool: ...
+
+
+class RequestOffer(Protocol):
+    """Offers a waiting request to a staff member with Take and Pass buttons.
+
+    Like Notifier.notify (a message id, callable parameters rendered in the recipient's
+    locale); bot/notifier.py implements both.
+    """
+
+    async def offer(
+        self,
+        channel: Channel,
+        chat_id: int,
+        language: str,
+        message: str,
+        request_id: int,
+        **params: Any,
+    ) -> bool: ...

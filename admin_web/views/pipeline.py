@@ -121,7 +121,7 @@ async def request_page(request: web.Request) -> web.StreamResponse:
     item = (
         await visible_requests(actor)
         .filter(id=path_id(request))
-        .select_related("client", "manager", "origin", "destination")
+        .select_related("client", "manager", "origin", "destination", "taken_by")
         .first()
     )
     if item is None:
@@ -133,6 +133,9 @@ async def request_page(request: web.Request) -> web.StreamResponse:
     context = {
         "r": item,
         "state_label": STATE_LABELS[RequestState(item.state)],
+        "minutes_to_take": int((item.taken_at - item.created_at).total_seconds() // 60)
+        if item.taken_at
+        else None,
         "cargo_label": CARGO_TYPE_LABELS.get(item.cargo_type, item.cargo_type),
         "refusal_label": REFUSAL_LABELS.get(item.refusal_reason) if item.refusal_reason else None,
         "quotes": [_quote_view(q, zone) for q in quotes],

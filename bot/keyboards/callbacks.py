@@ -98,6 +98,18 @@ class RefuseCb(CallbackData, prefix="rf"):
     reason: str
 
 
+class QueueAction(StrEnum):
+    TAKE = "take"
+    PASS = "pass"  # noqa: S105 (a button, not a password)
+
+
+class QueueCb(CallbackData, prefix="rq"):
+    """Take or Pass on a request offered to the managers' queue."""
+
+    action: QueueAction
+    request: int
+
+
 class DeskAction(StrEnum):
     NEW = "new"
     OPEN = "open"

@@ -5,7 +5,7 @@ from functools import cache
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.keyboards.callbacks import StaffCb, StaffItem
+from bot.keyboards.callbacks import QueueAction, QueueCb, StaffCb, StaffItem
 from core.i18n import _, current_locale
 
 
@@ -25,5 +25,17 @@ def _staff_menu(locale: str) -> InlineKeyboardMarkup:
     )
     for item, label in labels:
         builder.button(text=label, callback_data=StaffCb(item=item))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def queue_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Take"), callback_data=QueueCb(action=QueueAction.TAKE, request=request_id)
+    )
+    builder.button(
+        text=_("Pass"), callback_data=QueueCb(action=QueueAction.PASS, request=request_id)
+    )
     builder.adjust(2)
     return builder.as_markup()

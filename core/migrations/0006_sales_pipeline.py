@@ -32,6 +32,8 @@ class Migration(migrations.Migration):
                 ('priority', fields.IntField(default=3)),
                 ('state', fields.CharEnumField(default=RequestState.NEW, description='NEW: new\nQUOTED: quoted\nORDERED: ordered\nIN_TRANSIT: in_transit\nDELIVERED: delivered\nREFUSED: refused\nEXPIRED: expired', enum_type=RequestState, max_length=12)),
                 ('needs_manager', fields.BooleanField(default=False)),
+                ('taken_by', fields.ForeignKeyField('models.Employee', source_field='taken_by_id', null=True, db_constraint=True, to_field='id', related_name='requests_taken', on_delete=OnDelete.SET_NULL)),
+                ('taken_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('refusal_reason', fields.CharEnumField(null=True, description='TOO_EXPENSIVE: too_expensive\nTOO_SLOW: too_slow\nJUST_CHECKING: just_checking\nOTHER: other', enum_type=RefusalReason, max_length=20)),
                 ('refusal_note', fields.TextField(default='', unique=False)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),

@@ -61,6 +61,11 @@ class QuoteRequest(Model):
     priority = fields.IntField(default=3)
     state = fields.CharEnumField(RequestState, max_length=12, default=RequestState.NEW)
     needs_manager = fields.BooleanField(default=False)
+    # Who took it from the managers' queue, and when (the time to take is a report figure).
+    taken_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Employee", related_name="requests_taken", null=True, on_delete=fields.SET_NULL
+    )
+    taken_at = fields.DatetimeField(null=True)
     refusal_reason = fields.CharEnumField(RefusalReason, max_length=20, null=True)
     refusal_note = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -355,8 +355,12 @@ async def ask_manager(identity: ChannelIdentity, request_id: int) -> QuoteReques
 
 
 def visible_requests(actor: Actor) -> QuerySet[QuoteRequest]:
-    """Requests of the clients the actor may see: the same rule as the clients list."""
-    return QuoteRequest.filter(client_id__in=Subquery(visible_clients(actor).values("id")))
+    """Requests of the clients the actor may see (the clients list's rule), and the ones they
+    manage or took from the queue (a colleague's client's request passed on to them)."""
+    mine = Q(client_id__in=Subquery(visible_clients(actor).values("id")))
+    if actor.sees_only_own_clients and actor.employee_id is not None:
+        mine |= Q(manager_id=actor.employee_id) | Q(taken_by_id=actor.employee_id)
+    return QuoteRequest.filter(mine)
 
 
 async def move_by_staff(

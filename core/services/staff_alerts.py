@@ -1,8 +1,8 @@
 """Telling the right staff about a request: the client's manager, or the heads of sales.
 
 Staff are reached in the messenger they linked (Telegram, Viber or web chat), in their own
-language. Issue 5 adds the shared queue with Take / Pass; until then the heads of sales
-stand in for it.
+language. Requests that need a person are offered with Take and Pass instead
+(core/services/request_queue.py).
 """
 
 from __future__ import annotations
@@ -59,25 +59,6 @@ async def _request_params(request: QuoteRequest) -> dict[str, Any]:
         # Rendered in each recipient's language by the notifier.
         "route": lambda: route_summary(request),
     }
-
-
-async def alert_new_request(notifier: Notifier, request: QuoteRequest) -> int:
-    """A request no engine could price (an unknown place, no route) waits for a person."""
-    return await alert_request_staff(
-        notifier,
-        request,
-        N_("New request #{number} from {client} needs a manager: {route}."),
-        **await _request_params(request),
-    )
-
-
-async def alert_manager_asked(notifier: Notifier, request: QuoteRequest) -> int:
-    return await alert_request_staff(
-        notifier,
-        request,
-        N_("{client} asks a manager about request #{number}: {route}."),
-        **await _request_params(request),
-    )
 
 
 async def alert_new_order(notifier: Notifier, request: QuoteRequest, order: Order) -> int:

@@ -32,7 +32,7 @@ from core.services.quote_requests import (
     visible_requests,
 )
 from core.services.quoting import ready_at
-from core.services.staff_alerts import alert_new_request
+from core.services.request_queue import offer_request
 
 TAG = "Sales pipeline"
 
@@ -227,7 +227,7 @@ async def create_request(call: Call) -> BaseModel:
     )
     notifier = call.request.config_dict.get(NOTIFIER)
     if opened.quote is None and notifier is not None:
-        await alert_new_request(notifier, opened.request)
+        await offer_request(notifier, opened.request)
     return (await _with_records([opened.request]))[0]
 
 

@@ -73,7 +73,8 @@ from core.services.quote_requests import (
     open_request_for,
 )
 from core.services.quoting import ready_at
-from core.services.staff_alerts import alert_manager_asked, alert_new_order, alert_new_request
+from core.services.request_queue import ASKS_MANAGER, offer_request
+from core.services.staff_alerts import alert_new_order
 
 router = Router(name=__name__)
 # Clients ask for themselves; staff walk the same questions for a client (see
@@ -373,7 +374,7 @@ async def on_priority(
             ),
             reply_markup=main_menu(),
         )
-        await alert_new_request(_notifier(registry, i18n), request)
+        await offer_request(_notifier(registry, i18n), request)
         return
     text, markup = await quote_message(quote)
     await say(bot, callback, text, reply_markup=markup)
@@ -462,7 +463,7 @@ async def on_ask_manager(
         _("A manager will contact you here about this quote soon."),
         reply_markup=main_menu(),
     )
-    await alert_manager_asked(_notifier(registry, i18n), request)
+    await offer_request(_notifier(registry, i18n), request, ASKS_MANAGER)
 
 
 @router.callback_query(QuoteCb.filter(F.action == QuoteAction.LATER))

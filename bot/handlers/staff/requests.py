@@ -18,14 +18,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.channels.registry import ChannelRegistry
 from bot.filters.audience import IsStaff
-from bot.keyboards.callbacks import DeskAction, DeskCb, StaffCb, StaffItem
+from bot.keyboards.callbacks import DeskAction, DeskCb, QueueAction, QueueCb, StaffCb, StaffItem
 from bot.keyboards.quotes import cancel_keyboard
 from bot.keyboards.staff import staff_menu
+from bot.notifier import BotNotifier
 from bot.quote_sender import BotQuoteSender
 from bot.replies import say
 from bot.states import QuoteFlow, StaffDesk
 from core.config import Settings
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.i18n import N_, I18n, _, format_money
 from core.models import Client, QuoteRequest
 from core.services.access import Actor, Permission
@@ -41,6 +42,7 @@ from core.services.quote_requests import (
     waiting_requests,
 )
 from core.services.quote_text import option_text, route_summary
+from core.services.request_queue import pass_request, take_request
 
 router = Router(name=__name__)
 router.message.filter(IsStaff())
@@ -291,3 +293,35 @@ async def on_client_typed(
         + _("Where does the cargo start? Type a city, port or terminal."),
         reply_markup=cancel_keyboard(),
     )
+
+
+@router.callback_query(QueueCb.filter())
+async def on_queue(
+    callback: CallbackQuery,
+    callback_data: QueueCb,
+    bot: Bot,
+    state: FSMContext,
+    actor: Actor,
+    registry: ChannelRegistry,
+    i18n: I18n,
+) -> None:
+    if not actor.can(Permission.MAKE_QUOTES) or not 0 < callback_data.request <= MAX_ID:
+        await say(bot, callback, _("Requests are for the sales team."), reply_markup=staff_menu())
+        return
+    try:
+        if callback_data.action is QueueAction.TAKE:
+            item = await take_request(actor, callback_data.request)
+        else:
+            await pass_request(actor, BotNotifier(registry, i18n), callback_data.request)
+            await say(bot, callback, _("Passed to the team."), reply_markup=staff_menu())
+            return
+    except NotFound:
+        await say(bot, callback, _("Not found."), reply_markup=staff_menu())
+        return
+    except InvalidInput as error:
+        await say(bot, callback, _(error.msgid, **error.params), reply_markup=staff_menu())
+        return
+    await say(bot, callback, _("You took request #{number}.", number=item.id))
+    await state.clear()
+    await state.update_data(desk=item.id, overrides={})
+    await show_desk(bot, callback, state, actor, item)
