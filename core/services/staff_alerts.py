@@ -16,9 +16,12 @@ from core.services.quote_text import route_summary
 
 
 async def request_staff(request: QuoteRequest) -> list[Employee]:
-    """The client's manager now (the one who sees the client), else the heads of sales."""
-    client = await Client.get(id=request.client_id)  # type: ignore[attr-defined]
-    manager_id = client.manager_id  # type: ignore[attr-defined]
+    """Who answers for the request: whoever took it from the queue, else the client's manager
+    now (the one who sees the client), else the heads of sales."""
+    manager_id = request.taken_by_id  # type: ignore[attr-defined]
+    if manager_id is None:
+        client = await Client.get(id=request.client_id)  # type: ignore[attr-defined]
+        manager_id = client.manager_id  # type: ignore[attr-defined]
     if manager_id is not None:
         manager = await Employee.get_or_none(id=manager_id, is_active=True)
         if manager is not None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import AuditLog, Client, QuoteRequest, Role
+from core.models import AuditLog, Client, Employee, QuoteRequest, Role
 from core.ports import SystemClock
 from core.services.staff import invite_staff
+from core.services.staff_alerts import request_staff
 from tests.contract.test_onboarding import onboard
 from tests.contract.test_quote import WITH_MANAGERS, _network, ask_quote, ru_start
+from tests.quotes.sales_data import client_identity, request_quote
 
 DAY = dt.timedelta(days=1)
 
@@ -90,3 +92,14 @@ async def test_the_request_page_says_who_took_it_and_how_fast(chat_factory, pane
     head = await panel_for(Role.HEAD_OF_SALES)
     page = await head.open(f"/admin/requests/{request.id}")
     assert page.text("taken") == "Tunde Bakare, 0 min after the request"
+
+
+async def test_alerts_about_a_taken_request_go_to_whoever_took_it(runtime):
+    await _network()
+    owner = await Employee.create(name="Client Owner", role=Role.MANAGER)
+    taker = await Employee.create(name="Took It", role=Role.MANAGER)
+    opened = await request_quote(await client_identity("Some Ltd", owner), "Qwzxv Farm", "Kano")
+    assert [e.name for e in await request_staff(opened.request)] == ["Client Owner"]
+    await QuoteRequest.filter(id=opened.request.id).update(taken_by=taker)
+    taken = await QuoteRequest.get(id=opened.request.id)
+    assert [e.name for e in await request_staff(taken)] == ["Took It"]
