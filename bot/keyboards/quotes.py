@@ -23,7 +23,7 @@ from core.i18n import _, current_locale
 from core.models import RefusalReason
 from core.services.locations import Candidate
 from core.services.quote_requests import REFUSAL_LABELS
-from core.services.quote_text import CARGO_TYPE_LABELS, CHAT_PRIORITIES
+from core.services.quote_text import CARGO_TYPE_LABELS, CHAT_PRIORITIES, PRIORITY_SCALE
 
 
 def cancel_keyboard() -> InlineKeyboardMarkup:
@@ -92,17 +92,19 @@ def _ready_keyboard(locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def priority_keyboard() -> InlineKeyboardMarkup:
-    return _priority_keyboard(current_locale())
+def priority_keyboard(whole_scale: bool = False) -> InlineKeyboardMarkup:
+    """Time against cost: three buttons in a messenger, the whole 1–5 scale where it fits."""
+    return _priority_keyboard(current_locale(), whole_scale)
 
 
 @cache
-def _priority_keyboard(locale: str) -> InlineKeyboardMarkup:
+def _priority_keyboard(locale: str, whole_scale: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for level, label in CHAT_PRIORITIES.items():
+    levels = PRIORITY_SCALE if whole_scale else CHAT_PRIORITIES
+    for level, label in levels.items():
         builder.button(text=_(label), callback_data=PriorityCb(level=level))
     builder.button(text=_("Cancel"), callback_data=FlowCb(action=FlowAction.CANCEL))
-    builder.adjust(3, 1)
+    builder.adjust(len(levels), 1)
     return builder.as_markup()
 
 

@@ -31,12 +31,16 @@ CARGO_TYPE_LABELS: dict[str, str] = {
     "dangerous": N_("Dangerous goods"),
     "temperature_controlled": N_("Temperature-controlled"),
 }
-# The three a chat offers as buttons; the panel offers the whole 1–5 slider.
-CHAT_PRIORITIES: dict[int, str] = {
+# The whole scale from time to cost, as the panel and the web chat (a wide screen) offer it;
+# Telegram and Viber, with their narrow rows of buttons, offer the ends and the middle.
+PRIORITY_SCALE: dict[int, str] = {
     1: N_("Fastest"),
+    2: N_("Faster"),
     3: N_("Balanced"),
+    4: N_("Cheaper"),
     5: N_("Cheapest"),
 }
+CHAT_PRIORITIES: dict[int, str] = {level: PRIORITY_SCALE[level] for level in (1, 3, 5)}
 
 
 def moment_text(moment: dt.datetime, zone: dt.tzinfo) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from core.i18n import current_i18n, format_money
 from core.models import (
     Carrier,
+    Channel,
     Client,
     Interaction,
     Order,
@@ -97,7 +98,13 @@ async def _ask_lagos_to_kano(chat, priority: str) -> None:
     await chat.send("01.01.2020")
     await chat.expect(ru("Give a ready date from today to a year ahead."))
     await chat.press(ru("Tomorrow"))
-    await chat.expect(ru("What matters most to you?"))
+    asked = await chat.expect(ru("What matters most to you?"))
+    # The web chat has room for the whole scale from time to cost; messengers get its ends
+    # and middle.
+    scale = ["Fastest", "Faster", "Balanced", "Cheaper", "Cheapest"]
+    if chat.channel != Channel.WEBCHAT:
+        scale = ["Fastest", "Balanced", "Cheapest"]
+    assert [label for label, _ in asked.buttons] == [*map(ru, scale), ru("Cancel")]
     await chat.press(ru(priority))
 
 

@@ -52,6 +52,7 @@ from core.config import Settings
 from core.errors import InvalidInput, NotFound
 from core.i18n import I18n, _, format_money
 from core.models import (
+    Channel,
     ChannelIdentity,
     Location,
     Quote,
@@ -287,7 +288,9 @@ async def _ask_ready(bot: Bot, event: Event, state: FSMContext) -> None:
     )
 
 
-async def _ready_chosen(bot: Bot, event: Event, state: FSMContext, day: dt.date) -> None:
+async def _ready_chosen(
+    bot: Bot, event: Event, state: FSMContext, day: dt.date, channel: Channel
+) -> None:
     zone = zone_of(await current_company())
     try:
         ready_at(day, zone, "ready")
@@ -300,29 +303,34 @@ async def _ready_chosen(bot: Bot, event: Event, state: FSMContext, day: dt.date)
         bot,
         event,
         _("What matters most to you?"),
-        reply_markup=priority_keyboard(),
+        reply_markup=priority_keyboard(whole_scale=channel is Channel.WEBCHAT),
     )
 
 
 @router.callback_query(QuoteFlow.ready, ReadyCb.filter())
 async def on_ready_button(
-    callback: CallbackQuery, callback_data: ReadyCb, bot: Bot, state: FSMContext
+    callback: CallbackQuery,
+    callback_data: ReadyCb,
+    bot: Bot,
+    state: FSMContext,
+    channel: Channel,
 ) -> None:
     if callback_data.days not in READY_BUTTON_DAYS:
         await callback.answer()
         return
     today = dt.datetime.now(zone_of(await current_company())).date()
-    await _ready_chosen(bot, callback, state, today + dt.timedelta(days=callback_data.days))
+    day = today + dt.timedelta(days=callback_data.days)
+    await _ready_chosen(bot, callback, state, day, channel)
 
 
 @router.message(QuoteFlow.ready, F.text)
-async def on_ready_typed(message: Message, bot: Bot, state: FSMContext) -> None:
+async def on_ready_typed(message: Message, bot: Bot, state: FSMContext, channel: Channel) -> None:
     try:
         day = parse_day(message.text)
     except InvalidInput as error:
         await _mistake(bot, message, error, reply_markup=ready_keyboard())
         return
-    await _ready_chosen(bot, message, state, day)
+    await _ready_chosen(bot, message, state, day, channel)
 
 
 @router.callback_query(QuoteFlow.priority, PriorityCb.filter())
