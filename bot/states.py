@@ -23,3 +23,7 @@ class StaffDesk(StatesGroup):
     client = State()
     price = State()
     reason = State()
+
+
+class StaffClients(StatesGroup):
+    search = State()

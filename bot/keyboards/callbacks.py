@@ -123,3 +123,9 @@ class DeskCb(CallbackData, prefix="dk"):
     action: DeskAction
     request: int
     option: int = 0
+
+
+class ClientCb(CallbackData, prefix="cl"):
+    """A client picked from the staff bot's search."""
+
+    client: int

@@ -1,0 +1,130 @@
+"""Clients in the staff bot: find one by name, company or phone, and read the dossier.
+
+The same scope as the panel (a manager finds their own and unassigned clients), through the
+same dossier service; the bot shows the card, the latest contacts and the open requests.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from tortoise.expressions import Q
+
+from bot.filters.audience import IsStaff
+from bot.keyboards.callbacks import ClientCb, StaffCb, StaffItem
+from bot.keyboards.staff import staff_menu
+from bot.replies import say
+from bot.states import StaffClients
+from core.errors import NotFound
+from core.i18n import _, format_datetime
+from core.models import Client, RequestState
+from core.services.access import Actor, Permission
+from core.services.clients import visible_clients
+from core.services.company import current_company, zone_of
+from core.services.contacts import MAX_ID
+from core.services.dossier import client_dossier
+from core.services.interactions import subject_label
+from core.services.pipeline import STATE_LABELS
+from core.services.quote_requests import visible_requests
+
+router = Router(name=__name__)
+router.message.filter(IsStaff())
+router.callback_query.filter(IsStaff())
+
+FOUND_AT_MOST = 8
+RECENT = 5
+LATEST_CONTACTS = 5
+OPEN_STATES = (
+    RequestState.NEW,
+    RequestState.QUOTED,
+    RequestState.ORDERED,
+    RequestState.IN_TRANSIT,
+)
+
+
+def _clients_keyboard(clients: list[Client]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for client in clients:
+        label = client.name if not client.phone else f"{client.name} · {client.phone}"
+        builder.button(text=label[:60], callback_data=ClientCb(client=client.id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+@router.callback_query(StaffCb.filter(F.item == StaffItem.CLIENTS))
+async def on_clients(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    if not actor.can(Permission.VIEW_CLIENTS):
+        await say(
+            bot, callback, _("Clients are not part of your role."), reply_markup=staff_menu()
+        )
+        return
+    await state.clear()
+    await state.set_state(StaffClients.search)
+    recent = await visible_clients(actor).order_by("-updated_at", "-id").limit(RECENT)
+    await say(
+        bot,
+        callback,
+        _("Type a name, company or phone to find a client. Recent ones:"),
+        reply_markup=_clients_keyboard(list(recent)),
+    )
+
+
+@router.message(StaffClients.search, F.text)
+async def on_search(message: Message, bot: Bot, actor: Actor) -> None:
+    text = message.text.strip()[:100]
+    digits = "".join(c for c in text if c.isdigit())
+    if len(text) < 2:
+        await say(bot, message, _("Type at least two letters or digits."))
+        return
+    match = Q(name__icontains=text) | Q(company_name__icontains=text)
+    if len(digits) >= 4:
+        match |= Q(phone__contains=digits)
+    found = await visible_clients(actor).filter(match).order_by("name", "id").limit(FOUND_AT_MOST)
+    if not found:
+        await say(bot, message, _("No client found. Try another name or phone."))
+        return
+    await say(bot, message, _("Clients found:"), reply_markup=_clients_keyboard(list(found)))
+
+
+@router.callback_query(ClientCb.filter())
+async def on_client(
+    callback: CallbackQuery, callback_data: ClientCb, bot: Bot, actor: Actor
+) -> None:
+    try:
+        if not 0 < callback_data.client <= MAX_ID:
+            raise NotFound()
+        dossier = await client_dossier(actor, callback_data.client, limit=LATEST_CONTACTS)
+    except NotFound:
+        await say(bot, callback, _("Not found."), reply_markup=staff_menu())
+        return
+    zone = zone_of(await current_company())
+    client = dossier.client
+    manager = client.manager  # type: ignore[attr-defined]
+    allowed = sorted(channel for channel, granted in dossier.consent_by_channel.items() if granted)
+    lines = [
+        client.name + (f" ({client.company_name})" if client.company_name else ""),
+        _("Phone: {phone}", phone=client.phone or "—"),
+        _("City: {city}", city=client.city or "—"),
+        _("Manager: {name}", name=manager.name if manager else _("No manager")),
+        _("Messages allowed on: {channels}", channels=", ".join(allowed) or "—"),
+        "",
+        _("Latest contacts:"),
+    ]
+    for entry in dossier.interactions:
+        where = entry.channel or entry.kind
+        text = (
+            f"{format_datetime(entry.created_at, zone)} · {where} · {subject_label(entry.subject)}"
+        )
+        lines.append(f"{text}: {entry.summary}" if entry.summary else text)
+    if not dossier.interactions:
+        lines.append("—")
+    if actor.can(Permission.MAKE_QUOTES):
+        requests = await visible_requests(actor).filter(client_id=client.id, state__in=OPEN_STATES)
+        lines += ["", _("Open requests:")]
+        lines += [
+            f"#{r.id} {r.origin_text} → {r.destination_text} · {_(STATE_LABELS[r.state])}"
+            for r in requests
+        ] or ["—"]
+    await say(bot, callback, "\n".join(lines), reply_markup=staff_menu())
