@@ -27,3 +27,8 @@ class StaffDesk(StatesGroup):
 
 class StaffClients(StatesGroup):
     search = State()
+
+
+class StaffLog(StatesGroup):
+    client = State()
+    result = State()

@@ -6,6 +6,7 @@ from bot.handlers.client import menu as client_menu
 from bot.handlers.client import quote as client_quote
 from bot.handlers.common import errors, fallback, onboarding, settings, start, stop
 from bot.handlers.staff import clients as staff_clients
+from bot.handlers.staff import log_contact as staff_log
 from bot.handlers.staff import menu as staff_menu
 from bot.handlers.staff import requests as staff_requests
 
@@ -18,6 +19,7 @@ def setup_routers() -> Router:
         stop.router,
         staff_requests.router,
         staff_clients.router,
+        staff_log.router,
         staff_menu.router,
         onboarding.router,
         settings.router,

@@ -129,3 +129,16 @@ class ClientCb(CallbackData, prefix="cl"):
     """A client picked from the staff bot's search."""
 
     client: int
+
+
+class LogStep(StrEnum):
+    CLIENT = "c"
+    KIND = "k"
+    SUBJECT = "s"
+
+
+class LogCb(CallbackData, prefix="lc"):
+    """One tap of "Log a contact": the client, then the kind, then the subject."""
+
+    step: LogStep
+    value: str

@@ -31,6 +31,12 @@ class Subject:
     QUOTE_DECLINED = "quote.declined"
     QUOTE_MANAGER_ASKED = "quote.manager_asked"
     QUOTE_REMINDED = "quote.reminded"
+    # What a manager logs by hand in the bot (the company-configured list comes with issue 5).
+    FOLLOW_UP = "contact.quote_follow_up"
+    NEW_OFFER = "contact.new_offer"
+    COMPLAINT = "contact.complaint"
+    PAYMENT = "contact.payment"
+    OTHER = "contact.other"
 
 
 SUBJECT_LABELS = {
@@ -50,7 +56,22 @@ SUBJECT_LABELS = {
     Subject.QUOTE_DECLINED: N_("Declined a quote"),
     Subject.QUOTE_MANAGER_ASKED: N_("Asked for a manager about a quote"),
     Subject.QUOTE_REMINDED: N_("Reminded about an open quote"),
+    Subject.FOLLOW_UP: N_("Quote follow-up"),
+    Subject.NEW_OFFER: N_("New service offer"),
+    Subject.COMPLAINT: N_("Complaint"),
+    Subject.PAYMENT: N_("Payment"),
+    Subject.OTHER: N_("Other"),
 }
+
+
+# The subjects a manager picks from when logging a contact, in the order offered.
+LOGGABLE_SUBJECTS = (
+    Subject.FOLLOW_UP,
+    Subject.NEW_OFFER,
+    Subject.COMPLAINT,
+    Subject.PAYMENT,
+    Subject.OTHER,
+)
 
 
 def subject_label(subject: str) -> str:

@@ -71,21 +71,29 @@ async def on_clients(callback: CallbackQuery, bot: Bot, state: FSMContext, actor
     )
 
 
-@router.message(StaffClients.search, F.text)
-async def on_search(message: Message, bot: Bot, actor: Actor) -> None:
-    text = message.text.strip()[:100]
+async def find_clients(actor: Actor, typed: str) -> list[Client] | None:
+    """Visible clients whose name, company or phone has what was typed; None if too short."""
+    text = typed.strip()[:100]
     digits = "".join(c for c in text if c.isdigit())
     if len(text) < 2:
-        await say(bot, message, _("Type at least two letters or digits."))
-        return
+        return None
     match = Q(name__icontains=text) | Q(company_name__icontains=text)
     if len(digits) >= 4:
         match |= Q(phone__contains=digits)
-    found = await visible_clients(actor).filter(match).order_by("name", "id").limit(FOUND_AT_MOST)
+    query = visible_clients(actor).filter(match).order_by("name", "id")
+    return list(await query.limit(FOUND_AT_MOST))
+
+
+@router.message(StaffClients.search, F.text)
+async def on_search(message: Message, bot: Bot, actor: Actor) -> None:
+    found = await find_clients(actor, message.text)
+    if found is None:
+        await say(bot, message, _("Type at least two letters or digits."))
+        return
     if not found:
         await say(bot, message, _("No client found. Try another name or phone."))
         return
-    await say(bot, message, _("Clients found:"), reply_markup=_clients_keyboard(list(found)))
+    await say(bot, message, _("Clients found:"), reply_markup=_clients_keyboard(found))
 
 
 @router.callback_query(ClientCb.filter())

@@ -1,0 +1,149 @@
+"""Log a contact in three taps and one line: client → kind → subject → result and next step.
+
+The entry goes through the same service as the API (scope, audit, webhook event), so a call
+logged from the phone is in the dossier, the audit trail and the integrations at once.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.filters.audience import IsStaff
+from bot.handlers.staff.clients import find_clients
+from bot.keyboards.callbacks import LogCb, LogStep, StaffCb, StaffItem
+from bot.keyboards.staff import staff_menu
+from bot.replies import say
+from bot.states import StaffLog
+from core.errors import NotFound
+from core.i18n import N_, _
+from core.models import InteractionKind
+from core.services.access import Actor, Permission
+from core.services.clients import InteractionInput, log_client_interaction, visible_clients
+from core.services.contacts import MAX_ID
+from core.services.interactions import LOGGABLE_SUBJECTS, subject_label
+
+router = Router(name=__name__)
+router.message.filter(IsStaff())
+router.callback_query.filter(IsStaff())
+
+KINDS = {
+    InteractionKind.CALL: N_("Call"),
+    InteractionKind.MEETING: N_("Meeting"),
+    InteractionKind.MESSAGE: N_("Message"),
+    InteractionKind.EMAIL: N_("Email"),
+}
+
+
+def _step_keyboard(step: LogStep, choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value, label in choices:
+        builder.button(text=label[:60], callback_data=LogCb(step=step, value=value))
+    builder.adjust(2 if step is not LogStep.CLIENT else 1)
+    return builder.as_markup()
+
+
+@router.callback_query(StaffCb.filter(F.item == StaffItem.LOG))
+async def on_log(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    if not actor.can(Permission.LOG_INTERACTIONS):
+        text = _("Logging contacts is not part of your role.")
+        await say(bot, callback, text, reply_markup=staff_menu())
+        return
+    await state.clear()
+    await state.set_state(StaffLog.client)
+    recent = await visible_clients(actor).order_by("-updated_at", "-id").limit(5)
+    await say(
+        bot,
+        callback,
+        _("Who was it with? Type a name, company or phone, or pick a recent client."),
+        reply_markup=_step_keyboard(LogStep.CLIENT, [(str(c.id), c.name) for c in recent]),
+    )
+
+
+@router.message(StaffLog.client, F.text)
+async def on_client_search(message: Message, bot: Bot, actor: Actor) -> None:
+    found = await find_clients(actor, message.text)
+    if found is None:
+        await say(bot, message, _("Type at least two letters or digits."))
+        return
+    if not found:
+        await say(bot, message, _("No client found. Try another name or phone."))
+        return
+    choices = [(str(c.id), c.name) for c in found]
+    await say(
+        bot, message, _("Clients found:"), reply_markup=_step_keyboard(LogStep.CLIENT, choices)
+    )
+
+
+@router.callback_query(LogCb.filter(F.step == LogStep.CLIENT))
+async def on_client_picked(
+    callback: CallbackQuery, callback_data: LogCb, bot: Bot, state: FSMContext, actor: Actor
+) -> None:
+    client_id = int(callback_data.value) if callback_data.value.isdigit() else 0
+    client = None
+    if 0 < client_id <= MAX_ID:
+        client = await visible_clients(actor).filter(id=client_id).first()
+    if client is None:
+        await say(bot, callback, _("Not found."), reply_markup=staff_menu())
+        return
+    await state.set_state(None)
+    await state.update_data(log_client=client.id)
+    kinds = [(kind.value, _(label)) for kind, label in KINDS.items()]
+    await say(
+        bot,
+        callback,
+        _("{client}: how was the contact?", client=client.name),
+        reply_markup=_step_keyboard(LogStep.KIND, kinds),
+    )
+
+
+@router.callback_query(LogCb.filter(F.step == LogStep.KIND))
+async def on_kind(
+    callback: CallbackQuery, callback_data: LogCb, bot: Bot, state: FSMContext
+) -> None:
+    picked = (await state.get_data()).get("log_client")
+    if callback_data.value not in {k.value for k in KINDS} or not picked:
+        await callback.answer()
+        return
+    await state.update_data(log_kind=callback_data.value)
+    subjects = [(subject, subject_label(subject)) for subject in LOGGABLE_SUBJECTS]
+    await say(
+        bot,
+        callback,
+        _("What was it about?"),
+        reply_markup=_step_keyboard(LogStep.SUBJECT, subjects),
+    )
+
+
+@router.callback_query(LogCb.filter(F.step == LogStep.SUBJECT))
+async def on_subject(
+    callback: CallbackQuery, callback_data: LogCb, bot: Bot, state: FSMContext
+) -> None:
+    data = await state.get_data()
+    if callback_data.value not in LOGGABLE_SUBJECTS or not data.get("log_kind"):
+        await callback.answer()
+        return
+    await state.update_data(log_subject=callback_data.value)
+    await state.set_state(StaffLog.result)
+    await say(bot, callback, _("The result and the next step, in one line:"))
+
+
+@router.message(StaffLog.result, F.text)
+async def on_result(message: Message, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    data = await state.get_data()
+    try:
+        await log_client_interaction(
+            actor,
+            int(data["log_client"]),
+            InteractionInput(
+                kind=data["log_kind"], subject=data["log_subject"], summary=message.text[:2000]
+            ),
+        )
+    except (NotFound, KeyError):
+        await state.clear()
+        await say(bot, message, _("Not found."), reply_markup=staff_menu())
+        return
+    await state.clear()
+    await say(bot, message, _("Logged. It is in the client's dossier."), reply_markup=staff_menu())
