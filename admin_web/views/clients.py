@@ -32,7 +32,6 @@ from core.models import (
     ContactPerson,
     Employee,
     Interaction,
-    InteractionKind,
     MarketingSource,
     Order,
     QuoteRequest,
@@ -50,6 +49,7 @@ from core.services.clients import (
 )
 from core.services.company import current_company, zone_of
 from core.services.dossier import client_dossier
+from core.services.interactions import KIND_LABELS
 from core.services.merge import find_duplicates, merge_clients
 from core.services.pipeline import STATE_LABELS
 from core.services.quote_requests import visible_requests
@@ -64,13 +64,7 @@ CONSENT = [
     ("withdrawn", N_("Withdrew consent")),
     ("none", N_("Never asked")),
 ]
-INTERACTION_KINDS = {
-    InteractionKind.MESSAGE.value: N_("Message"),
-    InteractionKind.CALL.value: N_("Call"),
-    InteractionKind.MEETING.value: N_("Meeting"),
-    InteractionKind.EMAIL.value: N_("Email"),
-    InteractionKind.SYSTEM.value: N_("System"),
-}
+INTERACTION_KINDS = KIND_LABELS
 ACTIVE_WINDOWS = {"24h": dt.timedelta(hours=24), "7d": dt.timedelta(days=7)}
 
 

@@ -424,3 +424,20 @@ async def client_by_reference(actor: Actor, text: str, phone_region: str) -> Cli
     except InvalidInput:
         return None
     return await visible_clients(actor).filter(phone=phone).first()
+
+
+async def search_clients(actor: Actor, typed: str, limit: int = 8) -> list[Client] | None:
+    """Visible clients whose name, company or phone has what was typed; None if too short."""
+    text = typed.strip()[:100]
+    digits = "".join(c for c in text if c.isdigit())
+    if len(text) < 2:
+        return None
+    match = Q(name__icontains=text) | Q(company_name__icontains=text)
+    if len(digits) >= 4:
+        match |= Q(phone__contains=digits)
+    return list(await visible_clients(actor).filter(match).order_by("name", "id").limit(limit))
+
+
+async def recent_clients(actor: Actor, limit: int = 5) -> list[Client]:
+    """The visible clients changed last: what a manager most likely wants next."""
+    return list(await visible_clients(actor).order_by("-updated_at", "-id").limit(limit))

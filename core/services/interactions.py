@@ -64,6 +64,15 @@ SUBJECT_LABELS = {
 }
 
 
+# How each kind of contact reads, wherever a dossier is shown.
+KIND_LABELS: dict[str, str] = {
+    InteractionKind.MESSAGE.value: N_("Message"),
+    InteractionKind.CALL.value: N_("Call"),
+    InteractionKind.MEETING.value: N_("Meeting"),
+    InteractionKind.EMAIL.value: N_("Email"),
+    InteractionKind.SYSTEM.value: N_("System"),
+}
+
 # The subjects a manager picks from when logging a contact, in the order offered.
 LOGGABLE_SUBJECTS = (
     Subject.FOLLOW_UP,

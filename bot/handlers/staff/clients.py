@@ -6,11 +6,12 @@ same dossier service; the bot shows the card, the latest contacts and the open r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from tortoise.expressions import Q
 
 from bot.filters.audience import IsStaff
 from bot.keyboards.callbacks import ClientCb, StaffCb, StaffItem
@@ -21,11 +22,11 @@ from core.errors import NotFound
 from core.i18n import _, format_datetime
 from core.models import Client, RequestState
 from core.services.access import Actor, Permission
-from core.services.clients import visible_clients
+from core.services.clients import recent_clients, search_clients
 from core.services.company import current_company, zone_of
 from core.services.contacts import MAX_ID
 from core.services.dossier import client_dossier
-from core.services.interactions import subject_label
+from core.services.interactions import KIND_LABELS, subject_label
 from core.services.pipeline import STATE_LABELS
 from core.services.quote_requests import visible_requests
 
@@ -62,38 +63,34 @@ async def on_clients(callback: CallbackQuery, bot: Bot, state: FSMContext, actor
         return
     await state.clear()
     await state.set_state(StaffClients.search)
-    recent = await visible_clients(actor).order_by("-updated_at", "-id").limit(RECENT)
+    recent = await recent_clients(actor, RECENT)
     await say(
         bot,
         callback,
         _("Type a name, company or phone to find a client. Recent ones:"),
-        reply_markup=_clients_keyboard(list(recent)),
+        reply_markup=_clients_keyboard(recent),
     )
 
 
-async def find_clients(actor: Actor, typed: str) -> list[Client] | None:
-    """Visible clients whose name, company or phone has what was typed; None if too short."""
-    text = typed.strip()[:100]
-    digits = "".join(c for c in text if c.isdigit())
-    if len(text) < 2:
-        return None
-    match = Q(name__icontains=text) | Q(company_name__icontains=text)
-    if len(digits) >= 4:
-        match |= Q(phone__contains=digits)
-    query = visible_clients(actor).filter(match).order_by("name", "id")
-    return list(await query.limit(FOUND_AT_MOST))
+async def say_found(
+    bot: Bot,
+    message: Message,
+    actor: Actor,
+    keyboard: Callable[[list[Client]], InlineKeyboardMarkup],
+) -> None:
+    """Answer a typed search: the clients as buttons, or what to type instead."""
+    found = await search_clients(actor, message.text or "", FOUND_AT_MOST)
+    if found is None:
+        await say(bot, message, _("Type at least two letters or digits."))
+    elif not found:
+        await say(bot, message, _("No client found. Try another name or phone."))
+    else:
+        await say(bot, message, _("Clients found:"), reply_markup=keyboard(found))
 
 
 @router.message(StaffClients.search, F.text)
 async def on_search(message: Message, bot: Bot, actor: Actor) -> None:
-    found = await find_clients(actor, message.text)
-    if found is None:
-        await say(bot, message, _("Type at least two letters or digits."))
-        return
-    if not found:
-        await say(bot, message, _("No client found. Try another name or phone."))
-        return
-    await say(bot, message, _("Clients found:"), reply_markup=_clients_keyboard(found))
+    await say_found(bot, message, actor, _clients_keyboard)
 
 
 @router.callback_query(ClientCb.filter())
@@ -121,7 +118,7 @@ async def on_client(
         _("Latest contacts:"),
     ]
     for entry in dossier.interactions:
-        where = entry.channel or entry.kind
+        where = entry.channel or _(KIND_LABELS.get(entry.kind, entry.kind))
         text = (
             f"{format_datetime(entry.created_at, zone)} · {where} · {subject_label(entry.subject)}"
         )

@@ -12,28 +12,37 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.filters.audience import IsStaff
-from bot.handlers.staff.clients import find_clients
+from bot.handlers.staff.clients import say_found
 from bot.keyboards.callbacks import LogCb, LogStep, StaffCb, StaffItem
 from bot.keyboards.staff import staff_menu
 from bot.replies import say
 from bot.states import StaffLog
 from core.errors import NotFound
-from core.i18n import N_, _
-from core.models import InteractionKind
+from core.i18n import _
+from core.models import Client, InteractionKind
 from core.services.access import Actor, Permission
-from core.services.clients import InteractionInput, log_client_interaction, visible_clients
+from core.services.clients import (
+    InteractionInput,
+    log_client_interaction,
+    recent_clients,
+    visible_clients,
+)
 from core.services.contacts import MAX_ID
-from core.services.interactions import LOGGABLE_SUBJECTS, subject_label
+from core.services.interactions import KIND_LABELS, LOGGABLE_SUBJECTS, subject_label
 
 router = Router(name=__name__)
 router.message.filter(IsStaff())
 router.callback_query.filter(IsStaff())
 
+# What a person logs by hand: every kind but the system's own entries.
 KINDS = {
-    InteractionKind.CALL: N_("Call"),
-    InteractionKind.MEETING: N_("Meeting"),
-    InteractionKind.MESSAGE: N_("Message"),
-    InteractionKind.EMAIL: N_("Email"),
+    kind: KIND_LABELS[kind.value]
+    for kind in (
+        InteractionKind.CALL,
+        InteractionKind.MEETING,
+        InteractionKind.MESSAGE,
+        InteractionKind.EMAIL,
+    )
 }
 
 
@@ -53,28 +62,22 @@ async def on_log(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Ac
         return
     await state.clear()
     await state.set_state(StaffLog.client)
-    recent = await visible_clients(actor).order_by("-updated_at", "-id").limit(5)
+    recent = await recent_clients(actor)
     await say(
         bot,
         callback,
         _("Who was it with? Type a name, company or phone, or pick a recent client."),
-        reply_markup=_step_keyboard(LogStep.CLIENT, [(str(c.id), c.name) for c in recent]),
+        reply_markup=_client_keyboard(recent),
     )
 
 
 @router.message(StaffLog.client, F.text)
 async def on_client_search(message: Message, bot: Bot, actor: Actor) -> None:
-    found = await find_clients(actor, message.text)
-    if found is None:
-        await say(bot, message, _("Type at least two letters or digits."))
-        return
-    if not found:
-        await say(bot, message, _("No client found. Try another name or phone."))
-        return
-    choices = [(str(c.id), c.name) for c in found]
-    await say(
-        bot, message, _("Clients found:"), reply_markup=_step_keyboard(LogStep.CLIENT, choices)
-    )
+    await say_found(bot, message, actor, _client_keyboard)
+
+
+def _client_keyboard(clients: list[Client]) -> InlineKeyboardMarkup:
+    return _step_keyboard(LogStep.CLIENT, [(str(c.id), c.name) for c in clients])
 
 
 @router.callback_query(LogCb.filter(F.step == LogStep.CLIENT))
