@@ -33,6 +33,11 @@ from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "staff_reminder",
+    "task",
+    "plan",
+    "canned_reply",
+    "contact_subject",
     "quote_reminder",
     "sales_order",
     "quote",
@@ -56,6 +61,7 @@ TABLES = (
     "company",
     "consent",
     "interaction",
+    "relay_session",
     "staff_invite",
     "audit_log",
     "channel_identity",

@@ -33,6 +33,14 @@ class Interaction(Model):
     kind = fields.CharEnumField(InteractionKind, max_length=10, default=InteractionKind.MESSAGE)
     subject = fields.CharField(max_length=60)
     summary = fields.TextField(default="")
+    # A manager's private note: only its author, their head of sales and management see it.
+    is_private = fields.BooleanField(default=False)
+    # A voice note or file sent with the summary, kept as the messenger's file reference.
+    attachment_kind = fields.CharField(max_length=20, null=True)
+    attachment_ref = fields.CharField(max_length=300, null=True)
+    relay: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.RelaySession", related_name="messages", null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -27,6 +27,15 @@ class Employee(Model):
     # Encrypted with a key derived from SECRET_KEY. Null: no second factor.
     totp_secret = fields.CharField(max_length=300, null=True)
     is_active = fields.BooleanField(default=True)
+    # The head of sales a manager reports to: their team. A manager with none is in every
+    # head's team, so a company with one sales team configures nothing.
+    head: fields.ForeignKeyNullableRelation["Employee"] = fields.ForeignKeyField(
+        "models.Employee", related_name="team", null=True, on_delete=fields.SET_NULL
+    )
+    # Wall-clock "HH:MM" in the company's zone when the day's task reminder arrives.
+    reminder_time = fields.CharField(max_length=5, default="09:00")
+    # Off duty: live chats go to the sales queue instead of this person.
+    on_duty = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -43,6 +43,13 @@ class Permission(StrEnum):
     # Price lists are client contracts: who sets prices, and sees the clients they belong to.
     MANAGE_PRICES = "manage_prices"
     USE_STAFF_MENU = "use_staff_menu"
+    # Tasks: a manager works their own; management sets plans and marks the quality of work.
+    WORK_TASKS = "work_tasks"
+    MANAGE_PLANS = "manage_plans"
+    # Seeing what a colleague did (their tasks, contacts and audit entries).
+    VIEW_TEAM_ACTIVITY = "view_team_activity"
+    # The company's contact subjects and canned replies for live chats.
+    MANAGE_WORKSPACE = "manage_workspace"
     # The optional second factor (TOTP) at sign-in.
     USE_TOTP = "use_totp"
 
@@ -69,6 +76,10 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MAKE_QUOTES: frozenset({A, D, H, M}),
     Permission.MANAGE_PRICES: frozenset({A, D, H}),
     Permission.USE_STAFF_MENU: _ALL_STAFF,
+    Permission.WORK_TASKS: frozenset({A, D, H, M}),
+    Permission.MANAGE_PLANS: frozenset({A, D, H}),
+    Permission.VIEW_TEAM_ACTIVITY: frozenset({A, D, H}),
+    Permission.MANAGE_WORKSPACE: frozenset({A, D, H}),
     Permission.USE_TOTP: frozenset({A, D}),
 }
 _ACTS_FOR_COMPANY = frozenset({ActorKind.STAFF, ActorKind.INTEGRATION})
@@ -92,8 +103,13 @@ class Actor:
 
     @property
     def sees_only_own_clients(self) -> bool:
-        """Managers work their own clients (and unassigned ones); the rest see everyone."""
+        """Managers work their own clients (and unassigned ones)."""
         return self.role is Role.MANAGER
+
+    @property
+    def sees_team_clients(self) -> bool:
+        """A head of sales sees the clients of their team (core/services/teams.py)."""
+        return self.role is Role.HEAD_OF_SALES
 
     def can(self, permission: Permission) -> bool:
         return (

@@ -51,6 +51,10 @@ ACTION_LABELS: dict[str, str] = {
     "webhook.test_sent": N_("Webhook test event sent"),
     "request.moved": N_("Request moved in the pipeline"),
     "quote.price_overridden": N_("Quote price changed by hand"),
+    "plan.created": N_("Plan set"),
+    "task.created": N_("Task set"),
+    "task.done": N_("Task done"),
+    "task.rated": N_("Task quality marked"),
 }
 
 

@@ -105,6 +105,10 @@ def interaction_data(entry: Interaction) -> dict[str, Any]:
 REQUEST_CREATED = register_event("request.created", N_("Quote request created"))
 QUOTE_ACCEPTED = register_event("quote.accepted", N_("Quote accepted"))
 REQUEST_MOVED = register_event("request.moved", N_("Request moved in the pipeline"))
+PLAN_CREATED = register_event("plan.created", N_("Plan set"))
+TASK_CREATED = register_event("task.created", N_("Task set"))
+TASK_DONE = register_event("task.done", N_("Task done"))
+TASK_RATED = register_event("task.rated", N_("Task quality marked"))
 
 
 def request_data(request: QuoteRequest) -> dict[str, Any]:
