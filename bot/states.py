@@ -32,3 +32,9 @@ class StaffClients(StatesGroup):
 class StaffLog(StatesGroup):
     client = State()
     result = State()
+
+
+class StaffTasks(StatesGroup):
+    result = State()
+    title = State()
+    due = State()

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     invite_ttl_hours: int = Field(24, gt=0)
     quote_valid_days: int = Field(7, gt=0, le=365)
     quote_reminder_days: int = Field(2, gt=0, le=365)
+    # A manager is reminded of a client whose open request had no contact for this long.
+    stale_request_days: int = Field(3, gt=0, le=365)
+    # A client in a live chat waiting this long for a reply alerts the head of sales.
+    relay_response_minutes: int = Field(15, gt=0, le=1440)
     session_idle_minutes: int = Field(30, gt=0)
     session_max_hours: int = Field(12, gt=0)
     api_rate_limit_per_minute: int = Field(120, gt=0)

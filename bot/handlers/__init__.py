@@ -9,6 +9,7 @@ from bot.handlers.staff import clients as staff_clients
 from bot.handlers.staff import log_contact as staff_log
 from bot.handlers.staff import menu as staff_menu
 from bot.handlers.staff import requests as staff_requests
+from bot.handlers.staff import tasks as staff_tasks
 
 
 def setup_routers() -> Router:
@@ -20,6 +21,7 @@ def setup_routers() -> Router:
         staff_requests.router,
         staff_clients.router,
         staff_log.router,
+        staff_tasks.router,
         staff_menu.router,
         onboarding.router,
         settings.router,

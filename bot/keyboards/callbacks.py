@@ -20,6 +20,7 @@ class StaffItem(StrEnum):
     LOG = "log"
     PLAN = "plan"
     REQUESTS = "requests"
+    HOME = "home"
 
 
 class SettingsAction(StrEnum):
@@ -126,9 +127,10 @@ class DeskCb(CallbackData, prefix="dk"):
 
 
 class ClientCb(CallbackData, prefix="cl"):
-    """A client picked from the staff bot's search."""
+    """A client picked from the staff bot's search; `before` pages back through the timeline."""
 
     client: int
+    before: int = 0
 
 
 class LogStep(StrEnum):
@@ -142,3 +144,37 @@ class LogCb(CallbackData, prefix="lc"):
 
     step: LogStep
     value: str
+
+
+class TaskAction(StrEnum):
+    SHOW = "s"
+    DONE = "d"
+
+
+class TaskCb(CallbackData, prefix="tk"):
+    """A task picked from Today or My plan, and the Done button on its card."""
+
+    action: TaskAction
+    task: int
+
+
+class DueChoice(StrEnum):
+    TOMORROW = "1"
+    IN_3_DAYS = "3"
+    NEXT_WEEK = "7"
+
+
+class AssignStep(StrEnum):
+    START = "go"
+    PERSON = "p"
+    DUE = "d"
+    FOLLOW_UP = "f"
+    PRIVATE = "x"
+    FIGURES = "fg"
+
+
+class AssignCb(CallbackData, prefix="as"):
+    """Setting a task from the bot: for a team member (management) or a follow-up (anyone)."""
+
+    step: AssignStep
+    value: str = ""

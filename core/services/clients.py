@@ -377,6 +377,9 @@ class InteractionInput(BaseModel):
     kind: InteractionKindInput
     subject: line(60, 1)  # type: ignore[valid-type]
     summary: text(2000) = ""  # type: ignore[valid-type]
+    private: bool = Field(
+        False, description="Seen only by its author, their head of sales and management."
+    )
 
 
 async def client_interactions_query(actor: Actor, client_id: int) -> QuerySet[Interaction]:
@@ -385,11 +388,16 @@ async def client_interactions_query(actor: Actor, client_id: int) -> QuerySet[In
 
 
 async def log_client_interaction(
-    actor: Actor, client_id: int, data: InteractionInput
+    actor: Actor,
+    client_id: int,
+    data: InteractionInput,
+    *,
+    attachment: tuple[str, str] | None = None,
 ) -> Interaction:
     """Append a call, meeting, e-mail or message to a visible client's dossier; audited.
 
     The entry names the employee behind the actor; an integration key has none.
+    `attachment` is (kind, the messenger's file reference), e.g. a voice note.
     """
     require(actor, Permission.LOG_INTERACTIONS)
     async with in_transaction() as conn:
@@ -401,6 +409,9 @@ async def log_client_interaction(
             kind=InteractionKind(data.kind),
             subject=data.subject,
             summary=data.summary,
+            is_private=data.private,
+            attachment_kind=attachment[0] if attachment else None,
+            attachment_ref=attachment[1] if attachment else None,
             using_db=conn,
         )
         await audit.record(
@@ -408,13 +419,39 @@ async def log_client_interaction(
             "interaction.logged",
             "interaction",
             entry.id,
-            {"client_id": client_id, "kind": data.kind, "subject": data.subject},
+            {
+                "client_id": client_id,
+                "kind": data.kind,
+                "subject": data.subject,
+                "private": data.private,
+            },
             connection=conn,
         )
         await webhooks.emit(
             webhooks.INTERACTION_LOGGED, webhooks.interaction_data(entry), connection=conn
         )
     return await Interaction.filter(id=entry.id).prefetch_related("employee").get()
+
+
+async def make_private(actor: Actor, interaction_id: int) -> Interaction:
+    """The author of a logged contact hides it from colleagues (management still sees it)."""
+    require(actor, Permission.LOG_INTERACTIONS)
+    async with in_transaction() as conn:
+        entry = (
+            await visible_interactions(actor)
+            .filter(id=interaction_id, employee_id=actor.employee_id or 0)
+            .using_db(conn)
+            .first()
+        )
+        if entry is None:
+            raise NotFound()
+        if not entry.is_private:
+            entry.is_private = True
+            await entry.save(update_fields=["is_private"], using_db=conn)
+            await audit.record(
+                actor, "interaction.made_private", "interaction", entry.id, connection=conn
+            )
+    return entry
 
 
 async def client_consent_states(actor: Actor, client_id: int) -> list[ConsentState]:

@@ -7,10 +7,22 @@ one indexed range scan, never an OFFSET.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tortoise.expressions import Q
 
 from core.errors import NotFound
-from core.models import ChannelIdentity, Client, Consent, ConsentState, Interaction
+from core.models import (
+    ChannelIdentity,
+    Client,
+    Consent,
+    ConsentPurpose,
+    ConsentState,
+    Interaction,
+    Order,
+    PriceList,
+)
 from core.services.access import Actor, Permission, require
 from core.services.clients import visible_clients, visible_interactions
 
@@ -24,6 +36,24 @@ class Dossier:
     consent_by_channel: dict[str, bool]
     # The id to pass as `before` for the next (older) page; None on the last page.
     next_before: int | None = None
+    price_list: PriceList | None = None
+    orders: list[Order] = field(default_factory=list)
+
+
+async def price_list_for(client_id: int, on_date: dt.date) -> PriceList | None:
+    """The list that prices this client today: its own valid contract, else the main list
+    (the rule of core/services/pricing/tariffs.applicable_price_list, read straight off the
+    rows so a dossier does not load every tariff)."""
+    valid = (
+        Q(valid_from=None) | Q(valid_from__lte=on_date),
+        Q(valid_to=None) | Q(valid_to__gte=on_date),
+    )
+    own = (
+        await PriceList.filter(*valid, client_id=client_id, is_main=False, is_active=True)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    return own or await PriceList.filter(*valid, is_main=True, is_active=True).first()
 
 
 async def client_dossier(
@@ -44,6 +74,17 @@ async def client_dossier(
         await Consent.filter(client_id=client_id).order_by("-created_at", "-id").limit(limit)
     )
     identities = await ChannelIdentity.filter(client_id=client_id).order_by("id")
-    states = await ConsentState.filter(client_id=client_id, purpose="messages")
+    states = await ConsentState.filter(client_id=client_id, purpose=ConsentPurpose.MESSAGES)
     state = {entry.channel: entry.granted for entry in states}
-    return Dossier(client, interactions, consents, identities, state, next_before)
+    orders = await Order.filter(client_id=client_id).order_by("-id").limit(5)
+    today = dt.datetime.now(dt.UTC).date()
+    return Dossier(
+        client,
+        interactions,
+        consents,
+        identities,
+        state,
+        next_before,
+        await price_list_for(client_id, today),
+        list(orders),
+    )

@@ -1,5 +1,9 @@
 """Log a contact in three taps and one line: client → kind → subject → result and next step.
 
+The subjects are the company's list (core/services/contact_subjects.py). The line may be a
+voice note, kept as the entry's attachment. After logging, one tap sets a follow-up task
+(the due-date question of core's tasks) or makes the note private.
+
 The entry goes through the same service as the API (scope, audit, webhook event), so a call
 logged from the phone is in the dossier, the audit trail and the integrations at once.
 """
@@ -12,23 +16,26 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.filters.audience import IsStaff
-from bot.handlers.staff.clients import say_found
-from bot.keyboards.callbacks import LogCb, LogStep, StaffCb, StaffItem
+from bot.handlers.staff.clients import NOT_YOURS, say_found
+from bot.handlers.staff.tasks import ask_due
+from bot.keyboards.callbacks import AssignCb, AssignStep, LogCb, LogStep, StaffCb, StaffItem
 from bot.keyboards.staff import staff_menu
 from bot.replies import say
 from bot.states import StaffLog
 from core.errors import NotFound
 from core.i18n import _
-from core.models import Client, InteractionKind
+from core.models import Client, ContactSubject, InteractionKind
 from core.services.access import Actor, Permission
 from core.services.clients import (
     InteractionInput,
     log_client_interaction,
+    make_private,
     recent_clients,
     visible_clients,
 )
+from core.services.contact_subjects import label_of, loggable_subjects, stored_subject
 from core.services.contacts import MAX_ID
-from core.services.interactions import KIND_LABELS, LOGGABLE_SUBJECTS, subject_label
+from core.services.interactions import KIND_LABELS, subject_label
 
 router = Router(name=__name__)
 router.message.filter(IsStaff())
@@ -89,7 +96,7 @@ async def on_client_picked(
     if 0 < client_id <= MAX_ID:
         client = await visible_clients(actor).filter(id=client_id).first()
     if client is None:
-        await say(bot, callback, _("Not found."), reply_markup=staff_menu())
+        await say(bot, callback, _(NOT_YOURS), reply_markup=staff_menu())
         return
     await state.set_state(None)
     await state.update_data(log_client=client.id)
@@ -111,7 +118,7 @@ async def on_kind(
         await callback.answer()
         return
     await state.update_data(log_kind=callback_data.value)
-    subjects = [(subject, subject_label(subject)) for subject in LOGGABLE_SUBJECTS]
+    subjects = [(str(row.id), label_of(row)) for row in await loggable_subjects()]
     await say(
         bot,
         callback,
@@ -125,28 +132,86 @@ async def on_subject(
     callback: CallbackQuery, callback_data: LogCb, bot: Bot, state: FSMContext
 ) -> None:
     data = await state.get_data()
-    if callback_data.value not in LOGGABLE_SUBJECTS or not data.get("log_kind"):
+    row_id = int(callback_data.value) if callback_data.value.isdigit() else 0
+    row = await ContactSubject.get_or_none(id=row_id, is_active=True) if row_id <= MAX_ID else None
+    if row is None or not data.get("log_kind"):
         await callback.answer()
         return
-    await state.update_data(log_subject=callback_data.value)
+    await state.update_data(log_subject=stored_subject(row))
     await state.set_state(StaffLog.result)
-    await say(bot, callback, _("The result and the next step, in one line:"))
+    await say(
+        bot, callback, _("The result and the next step, in one line (or send a voice note):")
+    )
 
 
-@router.message(StaffLog.result, F.text)
+@router.message(StaffLog.result, F.text | F.voice)
 async def on_result(message: Message, bot: Bot, state: FSMContext, actor: Actor) -> None:
     data = await state.get_data()
+    attachment = None
+    summary = (message.text or "").strip()
+    if message.voice is not None:
+        attachment = ("voice", message.voice.file_id[:300])
+        summary = (message.caption or "").strip() or _("Voice note")
     try:
-        await log_client_interaction(
+        entry = await log_client_interaction(
             actor,
             int(data["log_client"]),
             InteractionInput(
-                kind=data["log_kind"], subject=data["log_subject"], summary=message.text[:2000]
+                kind=data["log_kind"], subject=data["log_subject"], summary=summary[:2000]
             ),
+            attachment=attachment,
         )
     except (NotFound, KeyError):
         await state.clear()
-        await say(bot, message, _("Not found."), reply_markup=staff_menu())
+        await say(bot, message, _(NOT_YOURS), reply_markup=staff_menu())
         return
     await state.clear()
-    await say(bot, message, _("Logged. It is in the client's dossier."), reply_markup=staff_menu())
+    await state.update_data(
+        client=entry.client_id,  # type: ignore[attr-defined]
+        title=_("Follow up: {subject}", subject=subject_label(entry.subject))[:200],
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Set a follow-up task"),
+        callback_data=AssignCb(step=AssignStep.FOLLOW_UP),
+    )
+    builder.button(
+        text=_("Make this note private"),
+        callback_data=AssignCb(step=AssignStep.PRIVATE, value=str(entry.id)),
+    )
+    builder.button(text=_("Menu"), callback_data=StaffCb(item=StaffItem.HOME))
+    builder.adjust(1)
+    await say(
+        bot,
+        message,
+        _("Logged. It is in the client's dossier."),
+        reply_markup=builder.as_markup(),
+    )
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.FOLLOW_UP))
+async def on_follow_up(callback: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+    if not (await state.get_data()).get("title"):
+        await say(bot, callback, _("Sorry, this cannot be set."), reply_markup=staff_menu())
+        return
+    await ask_due(bot, callback, state)
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.PRIVATE))
+async def on_private(
+    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, actor: Actor
+) -> None:
+    entry_id = int(callback_data.value) if callback_data.value.isdigit() else 0
+    try:
+        if not 0 < entry_id <= MAX_ID:
+            raise NotFound()
+        await make_private(actor, entry_id)
+    except NotFound:
+        await say(bot, callback, _("Sorry, this cannot be set."), reply_markup=staff_menu())
+        return
+    await say(
+        bot,
+        callback,
+        _("Done: only you, your head of sales and management see this note."),
+        reply_markup=staff_menu(),
+    )

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.filters.audience import IsStaff
 from bot.handlers.common.flow import show_staff_menu
-from bot.keyboards.callbacks import StaffCb
-from bot.keyboards.staff import staff_menu
-from bot.replies import say
-from core.i18n import _
+from bot.keyboards.callbacks import StaffCb, StaffItem
 from core.services.access import Actor
 
 router = Router(name=__name__)
@@ -27,11 +24,6 @@ async def on_staff_command(message: Message, bot: Bot, state: FSMContext, actor:
     await show_staff_menu(bot, message, state, actor)
 
 
-@router.callback_query(StaffCb.filter())
-async def on_staff_item(callback: CallbackQuery, bot: Bot) -> None:
-    await say(
-        bot,
-        callback,
-        _("This part of the staff workspace is coming soon."),
-        reply_markup=staff_menu(),
-    )
+@router.callback_query(StaffCb.filter(F.item == StaffItem.HOME))
+async def on_home(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    await show_staff_menu(bot, callback, state, actor)

@@ -97,6 +97,7 @@ def interaction_data(entry: Interaction) -> dict[str, Any]:
         "kind": entry.kind,
         "subject": entry.subject,
         "summary": entry.summary,
+        "private": entry.is_private,
         "employee_id": entry.employee_id,  # type: ignore[attr-defined]
         "created_at": entry.created_at,
     }

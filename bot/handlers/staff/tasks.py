@@ -1,0 +1,364 @@
+"""Today, My plan and tasks in the staff bot.
+
+Today gathers what a manager has to do now: tasks due today and overdue, requests waiting
+for a person, and clients whose open request has gone quiet. My plan lists the open tasks;
+a tap opens one, Done asks for the result. Management also sets tasks for their team here.
+All of it goes through core/services/tasks.py and workday.py, so the scope is the panel's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.filters.audience import IsStaff
+from bot.keyboards.callbacks import (
+    AssignCb,
+    AssignStep,
+    DeskAction,
+    DeskCb,
+    DueChoice,
+    StaffCb,
+    StaffItem,
+    TaskAction,
+    TaskCb,
+)
+from bot.keyboards.staff import staff_menu
+from bot.replies import say
+from bot.states import StaffTasks
+from core.config import Settings
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.i18n import _, format_datetime, gettext
+from core.models import Task
+from core.ports import Clock
+from core.services import tasks as task_service
+from core.services.access import Actor, Permission
+from core.services.cargo_input import parse_day
+from core.services.company import current_company, zone_of
+from core.services.contacts import MAX_ID
+from core.services.tasks import DoneInput, TaskInput
+from core.services.workday import day_bounds, due_on, today
+
+router = Router(name=__name__)
+router.message.filter(IsStaff())
+router.callback_query.filter(IsStaff())
+
+SHOWN = 10
+TITLE_MAX = 200
+
+
+def task_line(task: Task, zone: ZoneInfo) -> str:
+    kind = gettext(task_service.KIND_LABELS[task.kind])
+    parts = [format_datetime(task.due_at, zone), kind, task.title]
+    client = task.client  # type: ignore[attr-defined]
+    if client is not None:
+        parts.append(client.name)
+    return " · ".join(parts)
+
+
+def _tasks_keyboard(items: list[Task], zone: ZoneInfo) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for task in items:
+        builder.button(
+            text=task_line(task, zone)[:60],
+            callback_data=TaskCb(action=TaskAction.SHOW, task=task.id),
+        )
+    return builder
+
+
+def _menu_button(builder: InlineKeyboardBuilder) -> InlineKeyboardMarkup:
+    builder.button(text=_("Menu"), callback_data=StaffCb(item=StaffItem.HOME))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def _zone() -> tuple[ZoneInfo, str | None]:
+    company = await current_company()
+    return zone_of(company), company.work_ends
+
+
+@router.callback_query(StaffCb.filter(F.item == StaffItem.TODAY))
+async def on_today(
+    callback: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    actor: Actor,
+    clock: Clock,
+    settings: Settings,
+) -> None:
+    await state.clear()
+    if not actor.can(Permission.WORK_TASKS):
+        await say(bot, callback, _("Tasks are not part of your role."), reply_markup=staff_menu())
+        return
+    zone, _ends = await _zone()
+    day = await today(actor, clock.now(), zone, settings.stale_request_days)
+    lines = [_("Today")]
+    lines += ["", _("Due today: {n}", n=len(day.due_today))]
+    lines += [task_line(t, zone) for t in day.due_today]
+    lines += ["", _("Overdue: {n}", n=len(day.overdue))]
+    lines += [task_line(t, zone) for t in day.overdue]
+    if actor.can(Permission.MAKE_QUOTES):
+        lines += ["", _("Requests waiting for a manager: {n}", n=day.waiting_count)]
+        lines += [
+            f"#{r.id} {r.client.name}: {r.origin_text} → {r.destination_text}"  # type: ignore[attr-defined]
+            for r in day.waiting
+        ]
+        lines += ["", _("Clients to call back: {n}", n=len(day.call_back))]
+        lines += [
+            f"{r.client.name} · #{r.id} {r.origin_text} → {r.destination_text}"  # type: ignore[attr-defined]
+            for r in day.call_back
+        ]
+    builder = _tasks_keyboard((day.overdue + day.due_today)[:SHOWN], zone)
+    for request in day.waiting[:3]:
+        label = f"#{request.id} {request.client.name}"  # type: ignore[attr-defined]
+        builder.button(
+            text=label[:60], callback_data=DeskCb(action=DeskAction.OPEN, request=request.id)
+        )
+    await say(bot, callback, "\n".join(lines), reply_markup=_menu_button(builder))
+
+
+@router.callback_query(StaffCb.filter(F.item == StaffItem.PLAN))
+async def on_plan(
+    callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    await state.clear()
+    if not actor.can(Permission.WORK_TASKS):
+        await say(bot, callback, _("Tasks are not part of your role."), reply_markup=staff_menu())
+        return
+    zone, _ends = await _zone()
+    items = await task_service.open_tasks(actor).prefetch_related("client").limit(SHOWN + 1)
+    lines = [_("My plan: open tasks")]
+    lines += [task_line(t, zone) for t in items[:SHOWN]] or [_("No open tasks.")]
+    if len(items) > SHOWN:
+        lines.append(_("More in the web panel."))
+    builder = _tasks_keyboard(list(items[:SHOWN]), zone)
+    if actor.can(Permission.MANAGE_PLANS):
+        builder.button(
+            text=_("Set a task for my team"), callback_data=AssignCb(step=AssignStep.START)
+        )
+        builder.button(
+            text=_("Team: plan against done this week"),
+            callback_data=AssignCb(step=AssignStep.FIGURES),
+        )
+    await say(bot, callback, "\n".join(lines), reply_markup=_menu_button(builder))
+
+
+@router.callback_query(TaskCb.filter(F.action == TaskAction.SHOW))
+async def on_task(callback: CallbackQuery, callback_data: TaskCb, bot: Bot, actor: Actor) -> None:
+    try:
+        if not 0 < callback_data.task <= MAX_ID:
+            raise NotFound()
+        task = await task_service.get_task(actor, callback_data.task)
+    except (NotFound, PermissionDenied):
+        await say(
+            bot, callback, _("Sorry, this task is not among yours."), reply_markup=staff_menu()
+        )
+        return
+    zone, _ends = await _zone()
+    lines = [task_line(task, zone)]
+    plan = task.plan  # type: ignore[attr-defined]
+    if plan is not None:
+        lines.append(_("Plan: {title}", title=plan.title))
+    builder = InlineKeyboardBuilder()
+    if task.done_at is not None:
+        lines.append(
+            _(
+                "Done {when}: {result}",
+                when=format_datetime(task.done_at, zone),
+                result=task.result or "—",
+            )
+        )
+    elif task.employee_id == actor.employee_id:  # type: ignore[attr-defined]
+        builder.button(text=_("Done"), callback_data=TaskCb(action=TaskAction.DONE, task=task.id))
+    await say(bot, callback, "\n".join(lines), reply_markup=_menu_button(builder))
+
+
+@router.callback_query(TaskCb.filter(F.action == TaskAction.DONE))
+async def on_done(
+    callback: CallbackQuery, callback_data: TaskCb, bot: Bot, state: FSMContext
+) -> None:
+    await state.set_state(StaffTasks.result)
+    await state.update_data(task=callback_data.task)
+    await say(bot, callback, _("What came of it? One line (or a dash if nothing to add):"))
+
+
+@router.message(StaffTasks.result, F.text)
+async def on_result(
+    message: Message, bot: Bot, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    task_id = int((await state.get_data()).get("task", 0))
+    result = message.text.strip()
+    try:
+        task = await task_service.complete_task(
+            actor, task_id, DoneInput(result="" if result == "-" else result[:2000]), clock.now()
+        )
+    except (NotFound, PermissionDenied):
+        await state.clear()
+        await say(
+            bot, message, _("Sorry, this task is not among yours."), reply_markup=staff_menu()
+        )
+        return
+    except InvalidInput as error:
+        await state.clear()
+        await say(bot, message, _(error.msgid, **error.params), reply_markup=staff_menu())
+        return
+    await state.clear()
+    text = _("Done, later than it was due.") if task.late else _("Done. Well done!")
+    await say(bot, message, text, reply_markup=staff_menu())
+
+
+# -- Setting a task: management for a team member, or anyone a follow-up for themselves ----
+
+
+def due_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for choice, label in (
+        (DueChoice.TOMORROW, _("Tomorrow")),
+        (DueChoice.IN_3_DAYS, _("In 3 days")),
+        (DueChoice.NEXT_WEEK, _("In a week")),
+    ):
+        builder.button(text=label, callback_data=AssignCb(step=AssignStep.DUE, value=choice))
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+async def ask_due(bot: Bot, event: Message | CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(StaffTasks.due)
+    await say(bot, event, _("When is it due? Pick or type a date:"), reply_markup=due_keyboard())
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.START))
+async def on_assign(callback: CallbackQuery, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    if not actor.can(Permission.MANAGE_PLANS):
+        await say(
+            bot, callback, _("Setting tasks is not part of your role."), reply_markup=staff_menu()
+        )
+        return
+    people = await task_service.assignable_people(actor)
+    builder = InlineKeyboardBuilder()
+    for person in people:
+        builder.button(
+            text=person.name[:60],
+            callback_data=AssignCb(step=AssignStep.PERSON, value=str(person.id)),
+        )
+    builder.adjust(1)
+    await state.clear()
+    await say(bot, callback, _("Who will do it?"), reply_markup=builder.as_markup())
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.PERSON))
+async def on_person(
+    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, state: FSMContext
+) -> None:
+    if not callback_data.value.isdigit():
+        await callback.answer()
+        return
+    await state.set_state(StaffTasks.title)
+    await state.update_data(assignee=int(callback_data.value), client=None)
+    await say(
+        bot, callback, _("What is the task? One line, e.g. Call Ada about the December load:")
+    )
+
+
+@router.message(StaffTasks.title, F.text)
+async def on_title(message: Message, bot: Bot, state: FSMContext) -> None:
+    title = message.text.strip()
+    if not title:
+        await say(bot, message, _("Please type what is to be done."))
+        return
+    await state.update_data(title=title[:TITLE_MAX])
+    await ask_due(bot, message, state)
+
+
+@router.callback_query(StaffTasks.due, AssignCb.filter(F.step == AssignStep.DUE))
+async def on_due_button(
+    callback: CallbackQuery,
+    callback_data: AssignCb,
+    bot: Bot,
+    state: FSMContext,
+    actor: Actor,
+    clock: Clock,
+) -> None:
+    if callback_data.value not in {c.value for c in DueChoice}:
+        await callback.answer()
+        return
+    zone, _ends = await _zone()
+    day = clock.now().astimezone(zone).date() + dt.timedelta(days=int(callback_data.value))
+    await _set_task(bot, callback, state, actor, clock, day)
+
+
+@router.message(StaffTasks.due, F.text)
+async def on_due_typed(
+    message: Message, bot: Bot, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    try:
+        day = parse_day(message.text)
+    except InvalidInput as error:
+        await say(bot, message, _(error.msgid, **error.params), reply_markup=due_keyboard())
+        return
+    await _set_task(bot, message, state, actor, clock, day)
+
+
+async def _set_task(
+    bot: Bot,
+    event: Message | CallbackQuery,
+    state: FSMContext,
+    actor: Actor,
+    clock: Clock,
+    day: dt.date,
+) -> None:
+    data = await state.get_data()
+    zone, ends = await _zone()
+    try:
+        task = await task_service.create_task(
+            actor,
+            TaskInput(
+                title=data.get("title", ""),
+                kind=data.get("kind", "call"),
+                due_at=due_on(day, zone, ends),
+                employee_id=data.get("assignee") or actor.employee_id,
+                client_id=data.get("client"),
+            ),
+            clock.now(),
+        )
+    except InvalidInput as error:
+        if error.field == "due_at":
+            # A day already over: the same question again, nothing stored.
+            await say(bot, event, _(error.msgid, **error.params), reply_markup=due_keyboard())
+            return
+        await state.clear()
+        await say(bot, event, _(error.msgid, **error.params), reply_markup=staff_menu())
+        return
+    except (NotFound, PermissionDenied, KeyError, ValueError):
+        await state.clear()
+        await say(bot, event, _("Sorry, this cannot be set."), reply_markup=staff_menu())
+        return
+    await state.clear()
+    await say(
+        bot,
+        event,
+        _("Task set, due {when}.", when=format_datetime(task.due_at, zone)),
+        reply_markup=staff_menu(),
+    )
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.FIGURES))
+async def on_figures(callback: CallbackQuery, bot: Bot, actor: Actor, clock: Clock) -> None:
+    if not actor.can(Permission.MANAGE_PLANS):
+        await callback.answer()
+        return
+    zone, _ends = await _zone()
+    now = clock.now()
+    start, _end = day_bounds(now, zone)
+    monday = start - dt.timedelta(days=now.astimezone(zone).weekday())
+    figures = await task_service.plan_vs_done(actor, monday, monday + dt.timedelta(days=7), now)
+    lines = [_("This week: planned / done / late / overdue · quality")]
+    for f in figures:
+        quality = f"{f.quality:.1f}" if f.quality is not None else "—"
+        lines.append(f"{f.name}: {f.planned} / {f.done} / {f.late} / {f.overdue} · {quality}")
+    await say(bot, callback, "\n".join(lines), reply_markup=staff_menu())
