@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
@@ -491,6 +493,31 @@ async def search_clients(actor: Actor, typed: str, limit: int = 8) -> list[Clien
     if len(digits) >= 4:
         match |= Q(phone__contains=digits)
     return list(await visible_clients(actor).filter(match).order_by("name", "id").limit(limit))
+
+
+# How many of the actor's clients a "did you mean" looks through (the latest changed first).
+SUGGESTION_POOL = 5000
+
+
+async def suggest_clients(actor: Actor, typed: str, limit: int = 5) -> list[Client]:
+    """Visible clients whose name or company is close to what was typed (a typo, another
+    spelling): what a search with no match offers instead of a dead end."""
+    text = typed.strip()[:100]
+    if len(text) < 2:
+        return []
+    pool = await (
+        visible_clients(actor)
+        .order_by("-updated_at", "-id")
+        .limit(SUGGESTION_POOL)
+        .values_list("id", "name", "company_name")
+    )
+    choices = {row[0]: f"{row[1]} {row[2] or ''}".strip() for row in pool}
+    close = process.extract(
+        text, choices, scorer=fuzz.WRatio, processor=default_process, limit=limit, score_cutoff=60
+    )
+    ids = [key for _label, _score, key in close]
+    found = {c.id: c for c in await Client.filter(id__in=ids)}
+    return [found[i] for i in ids if i in found]
 
 
 async def recent_clients(actor: Actor, limit: int = 5) -> list[Client]:

@@ -30,6 +30,9 @@ async def test_a_manager_finds_a_client_and_reads_the_dossier(chat_factory):
     assert [label for label, _ in found.buttons] == ["Ada · +2348039990001"]
     await tunde.send("Nobody Here")
     await tunde.expect("No client found. Try another name or phone.")
+    await tunde.send("Adda Fods")  # a typo: close names are offered, still only Tunde's
+    close = await tunde.expect("No exact match. Did you mean one of these?")
+    assert [label for label, _ in close.buttons] == ["Ada · +2348039990001"]
     await tunde.press("Ada · +2348039990001")
     card = await tunde.expect("Ada (Ada Foods)")
     assert "Phone: +2348039990001" in card.text

@@ -24,7 +24,7 @@ from core.errors import NotFound
 from core.i18n import N_, _, format_datetime, format_money
 from core.models import Client, Interaction, RequestState
 from core.services.access import Actor, Permission
-from core.services.clients import recent_clients, search_clients
+from core.services.clients import recent_clients, search_clients, suggest_clients
 from core.services.company import current_company, zone_of
 from core.services.contacts import MAX_ID
 from core.services.dossier import client_dossier
@@ -90,7 +90,12 @@ async def say_found(
     if found is None:
         await say(bot, message, _("Type at least two letters or digits."))
     elif not found:
-        await say(bot, message, _("No client found. Try another name or phone."))
+        close = await suggest_clients(actor, message.text or "")
+        if close:
+            text = _("No exact match. Did you mean one of these?")
+            await say(bot, message, text, reply_markup=keyboard(close))
+        else:
+            await say(bot, message, _("No client found. Try another name or phone."))
     else:
         await say(bot, message, _("Clients found:"), reply_markup=keyboard(found))
 
