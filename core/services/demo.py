@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from core.models import (
+    CannedReply,
     Carrier,
     Channel,
     ChannelIdentity,
@@ -22,12 +23,15 @@ from core.models import (
     Lane,
     Location,
     MarketingSource,
+    Plan,
     PriceList,
     QuoteRequest,
     RefusalReason,
     Role,
     Tag,
     Tariff,
+    Task,
+    TaskKind,
 )
 from core.services import pricing
 from core.services.access import Actor, ActorKind
@@ -51,8 +55,10 @@ async def seed_demo() -> None:
         return
     async with in_transaction() as conn:
         director = await Employee.create(name="Funmi Adeyemi", role=Role.DIRECTOR, using_db=conn)
-        manager = await Employee.create(name="Tunde Bakare", role=Role.MANAGER, using_db=conn)
-        await Employee.create(name="Olga Ivanova", role=Role.HEAD_OF_SALES, using_db=conn)
+        head = await Employee.create(name="Olga Ivanova", role=Role.HEAD_OF_SALES, using_db=conn)
+        manager = await Employee.create(
+            name="Tunde Bakare", role=Role.MANAGER, head=head, using_db=conn
+        )
         await Employee.create(name="Chidi Okafor", role=Role.DISPATCHER, using_db=conn)
         del director
         demo_tag = await Tag.create(name="demo", using_db=conn)
@@ -95,6 +101,62 @@ async def seed_demo() -> None:
             await ContactPerson.create(
                 carrier=carrier, name="Dispatch desk", position="Dispatcher", using_db=conn
             )
+
+
+DEMO_CANNED_REPLIES = {
+    "en": ("Hello! I am looking into it now.", "Thank you, I will call you back shortly."),
+    "ru": ("Здравствуйте! Уже смотрю.", "Спасибо, скоро перезвоню."),
+    "yo": ("Ẹ n lẹ! Mo n wo o báyìí.", "Ẹ ṣé, màá pè yín padà láìpẹ́."),
+}
+
+
+async def seed_demo_workspace() -> int:
+    """A week's plan for the demo manager and ready answers for live chats, in three languages.
+
+    Does nothing without the demo people, or when tasks already exist.
+    """
+    if await Task.exists():
+        return 0
+    head = await Employee.get_or_none(name="Olga Ivanova", role=Role.HEAD_OF_SALES)
+    manager = await Employee.get_or_none(name="Tunde Bakare", role=Role.MANAGER)
+    if head is None or manager is None:
+        return 0
+    company = await Company.get_or_none(id=1)
+    zone = ZoneInfo(company.timezone) if company else dt.UTC
+    today = dt.datetime.now(zone).date()
+    async with in_transaction() as conn:
+        plan = await Plan.create(
+            title="Follow up this week's quotes",
+            employee=manager,
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=6),
+            created_by=head,
+            using_db=conn,
+        )
+        clients = {c.name: c for c in await Client.filter(manager=manager).using_db(conn)}
+        tasks = (
+            ("Adewale Foods Ltd", TaskKind.CALL, "Call about the Lagos → Kano quote", 0),
+            ("Kano Textiles", TaskKind.PAYMENT, "Collect payment for the Abuja order", 1),
+            ("Ngozi Eze", TaskKind.OFFER, "Send an offer for the farm pickup", 2),
+        )
+        for name, kind, title, days in tasks:
+            due = dt.datetime.combine(today + dt.timedelta(days=days), dt.time(17), zone)
+            await Task.create(
+                plan=plan,
+                employee=manager,
+                client=clients.get(name),
+                kind=kind,
+                title=title,
+                due_at=due.astimezone(dt.UTC),
+                created_by=head,
+                using_db=conn,
+            )
+        for language, replies in DEMO_CANNED_REPLIES.items():
+            for position, text in enumerate(replies):
+                await CannedReply.create(
+                    language=language, text=text, position=position, using_db=conn
+                )
+    return len(tasks)
 
 
 async def seed_demo_network() -> bool:

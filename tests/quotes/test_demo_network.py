@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.models import Location, Order, QuoteRequest, RequestState
+from core.models import (
+    CannedReply,
+    Employee,
+    Location,
+    Order,
+    QuoteRequest,
+    RequestState,
+    Task,
+)
 from core.services import demo, pricing
 from core.services.locations import load_world_cities
 from core.services.quoting import quote_options
@@ -51,3 +59,14 @@ async def test_the_demo_pipeline_has_a_request_in_each_early_stage(runtime):
     }
     order = await Order.get(client__name="Kano Textiles")
     assert order.number and order.total > 0
+
+
+async def test_the_demo_manager_has_a_plan_and_canned_replies(runtime):
+    await demo.seed_demo()
+    assert await demo.seed_demo_workspace() == 3
+    assert await demo.seed_demo_workspace() == 0  # once only
+    tunde = await Employee.get(name="Tunde Bakare")
+    assert (await tunde.head).name == "Olga Ivanova"
+    titles = await Task.filter(employee=tunde).order_by("due_at").values_list("title", flat=True)
+    assert titles[0] == "Call about the Lagos → Kano quote"
+    assert await CannedReply.filter(language="yo").count() == 2
