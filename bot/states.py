@@ -38,3 +38,4 @@ class StaffTasks(StatesGroup):
     result = State()
     title = State()
     due = State()
+    remind_at = State()

@@ -171,6 +171,8 @@ class AssignStep(StrEnum):
     FOLLOW_UP = "f"
     PRIVATE = "x"
     FIGURES = "fg"
+    REMIND_AT = "rt"
+    DUTY = "du"
 
 
 class AssignCb(CallbackData, prefix="as"):

@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, str] = {
     "staff.linked": N_("Linked a messenger account"),
     "staff.language_changed": N_("Changed the panel language"),
     "staff.admin_set": N_("Administrator set from the command line"),
+    "staff.workday_changed": N_("Changed their reminder time or duty"),
     "carrier.created": N_("Carrier added"),
     "carrier.updated": N_("Carrier changed"),
     "carrier.exported": N_("Carriers exported"),

@@ -1,9 +1,11 @@
-"""Staff onboarding: one-time invites that link a messenger account to an Employee."""
+"""Staff onboarding (one-time invites that link a messenger account to an Employee), and
+what a person sets about their own working day."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -11,10 +13,12 @@ from urllib.parse import quote
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from core.errors import InvalidInput, InviteInvalid
+from core.errors import InvalidInput, InviteInvalid, PermissionDenied
 from core.i18n import N_
 from core.models import AuditLog, ChannelIdentity, Employee, Role, StaffInvite
 from core.ports import Clock
+from core.services import audit
+from core.services.access import Actor
 from core.services.interactions import Subject, log_interaction
 
 MAX_NAME = 200
@@ -121,3 +125,36 @@ def invite_links(
     base = public_url or ""
     links["webchat"] = f"{base}/chat?start={code}"
     return links
+
+
+REMINDER_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+async def set_my_workday(
+    actor: Actor, *, reminder_time: str | None = None, on_duty: bool | None = None
+) -> Employee:
+    """A person sets their own reminder time ("HH:MM", company zone) or duty state; audited."""
+    if actor.employee_id is None:
+        raise PermissionDenied()
+    changes: dict[str, object] = {}
+    if reminder_time is not None:
+        found = REMINDER_TIME.match(reminder_time.strip())
+        if found is None:
+            raise InvalidInput("reminder_time", N_("Please type a time like 08:30."))
+        changes["reminder_time"] = f"{int(found.group(1)):02d}:{found.group(2)}"
+    if on_duty is not None:
+        changes["on_duty"] = on_duty
+    async with in_transaction() as conn:
+        employee = await Employee.select_for_update().using_db(conn).get(id=actor.employee_id)
+        before = {key: getattr(employee, key) for key in changes}
+        employee.update_from_dict(changes)
+        await employee.save(update_fields=list(changes), using_db=conn)
+        await audit.record(
+            actor,
+            "staff.workday_changed",
+            "employee",
+            employee.id,
+            audit.changes(before, changes),
+            connection=conn,
+        )
+    return employee

@@ -93,3 +93,23 @@ async def test_a_head_sets_a_task_the_manager_does_it_and_the_head_sees_the_figu
     await bisi.press("Team: plan against done this week")
     figures = await bisi.expect("This week: planned / done / late / overdue · quality")
     assert "Bisi Head: 0 / 0 / 0 / 0 · —" in figures.text
+
+
+async def test_a_manager_chooses_the_reminder_time_and_goes_off_duty(chat_factory):
+    tunde, manager = await _staff(chat_factory, "Tunde Bakare")
+    await tunde.press("My plan")
+    plan = await tunde.expect("My plan: open tasks")
+    assert "Daily reminder at 09:00." in plan.text
+    assert "Live chats: you are on duty." in plan.text
+    await tunde.press("Change reminder time")
+    await tunde.expect("When should the daily reminder come?")
+    await tunde.send("25:00")
+    await tunde.expect("Please type a time like 08:30.")
+    await tunde.send("8.15")
+    await tunde.expect("Done. The daily reminder comes at 08:15.")
+    await tunde.press("My plan")
+    await tunde.expect("Daily reminder at 08:15.")
+    await tunde.press("Go off duty")
+    await tunde.expect("You are off duty: live chats with your clients go to the sales queue.")
+    await manager.refresh_from_db()
+    assert (manager.reminder_time, manager.on_duty) == ("08:15", False)

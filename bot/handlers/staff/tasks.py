@@ -34,13 +34,14 @@ from bot.states import StaffTasks
 from core.config import Settings
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import _, format_datetime, gettext
-from core.models import Task
+from core.models import Employee, Task
 from core.ports import Clock
 from core.services import tasks as task_service
 from core.services.access import Actor, Permission
 from core.services.cargo_input import parse_day
 from core.services.company import current_company, zone_of
 from core.services.contacts import MAX_ID
+from core.services.staff import set_my_workday
 from core.services.tasks import DoneInput, TaskInput
 from core.services.workday import day_bounds, due_on, today
 
@@ -137,6 +138,19 @@ async def on_plan(
     if len(items) > SHOWN:
         lines.append(_("More in the web panel."))
     builder = _tasks_keyboard(list(items[:SHOWN]), zone)
+    me = await Employee.get(id=actor.employee_id)
+    lines += [
+        "",
+        _("Daily reminder at {time}.", time=me.reminder_time),
+        _("Live chats: you are on duty.") if me.on_duty else _("Live chats: you are off duty."),
+    ]
+    builder.button(
+        text=_("Change reminder time"), callback_data=AssignCb(step=AssignStep.REMIND_AT)
+    )
+    builder.button(
+        text=_("Go off duty") if me.on_duty else _("Go on duty"),
+        callback_data=AssignCb(step=AssignStep.DUTY, value="0" if me.on_duty else "1"),
+    )
     if actor.can(Permission.MANAGE_PLANS):
         builder.button(
             text=_("Set a task for my team"), callback_data=AssignCb(step=AssignStep.START)
@@ -210,6 +224,80 @@ async def on_result(
     await state.clear()
     text = _("Done, later than it was due.") if task.late else _("Done. Well done!")
     await say(bot, message, text, reply_markup=staff_menu())
+
+
+REMINDER_CHOICES = ("07:30", "08:00", "09:00", "10:00")
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.REMIND_AT))
+async def on_remind_at(
+    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, state: FSMContext, actor: Actor
+) -> None:
+    if callback_data.value:
+        value = callback_data.value
+        await _save_reminder_time(bot, callback, state, actor, f"{value[:2]}:{value[2:]}")
+        return
+    builder = InlineKeyboardBuilder()
+    for choice in REMINDER_CHOICES:
+        # ":" separates callback fields, so the button carries 0730 for 07:30.
+        packed = choice.replace(":", "")
+        builder.button(
+            text=choice, callback_data=AssignCb(step=AssignStep.REMIND_AT, value=packed)
+        )
+    builder.adjust(4)
+    await state.set_state(StaffTasks.remind_at)
+    await say(
+        bot,
+        callback,
+        _("When should the daily reminder come? Pick or type a time like 08:30:"),
+        reply_markup=builder.as_markup(),
+    )
+
+
+@router.message(StaffTasks.remind_at, F.text)
+async def on_remind_typed(message: Message, bot: Bot, state: FSMContext, actor: Actor) -> None:
+    await _save_reminder_time(bot, message, state, actor, message.text)
+
+
+async def _save_reminder_time(
+    bot: Bot, event: Message | CallbackQuery, state: FSMContext, actor: Actor, value: str
+) -> None:
+    try:
+        me = await set_my_workday(actor, reminder_time=value[:10])
+    except InvalidInput as error:
+        await say(bot, event, _(error.msgid, **error.params))
+        return
+    except PermissionDenied:
+        await callback_refused(bot, event)
+        return
+    await state.clear()
+    await say(
+        bot,
+        event,
+        _("Done. The daily reminder comes at {time}.", time=me.reminder_time),
+        reply_markup=staff_menu(),
+    )
+
+
+async def callback_refused(bot: Bot, event: Message | CallbackQuery) -> None:
+    await say(bot, event, _("Sorry, this cannot be set."), reply_markup=staff_menu())
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.DUTY))
+async def on_duty(
+    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, actor: Actor
+) -> None:
+    try:
+        me = await set_my_workday(actor, on_duty=callback_data.value == "1")
+    except PermissionDenied:
+        await callback_refused(bot, callback)
+        return
+    text = (
+        _("You are on duty: live chats with your clients come to you.")
+        if me.on_duty
+        else _("You are off duty: live chats with your clients go to the sales queue.")
+    )
+    await say(bot, callback, text, reply_markup=staff_menu())
 
 
 # -- Setting a task: management for a team member, or anyone a follow-up for themselves ----
