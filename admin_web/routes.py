@@ -10,6 +10,7 @@ from admin_web.keys import PERMISSIONS
 from admin_web.routing import PUBLIC, PanelRoute
 from admin_web.views import (
     account,
+    activity,
     audit,
     carriers,
     channels,
@@ -27,6 +28,8 @@ from admin_web.views import (
     sources,
     staff,
     tariffs,
+    tasks,
+    workspace,
     zones,
 )
 from core.services.access import Permission
@@ -41,6 +44,7 @@ PANEL_ROUTES: list[PanelRoute] = [
     *carriers.ROUTES,
     *contacts.ROUTES,
     *staff.ROUTES,
+    *activity.ROUTES,
     *company.ROUTES,
     *channels.ROUTES,
     *locations.ROUTES,
@@ -50,6 +54,8 @@ PANEL_ROUTES: list[PanelRoute] = [
     *tariffs.ROUTES,
     *quotes.ROUTES,
     *pipeline.ROUTES,
+    *tasks.ROUTES,
+    *workspace.ROUTES,
     *sources.ROUTES,
     *integrations.ROUTES,
     *audit.ROUTES,

@@ -209,11 +209,15 @@ SECTION = ClientsSection()
 
 
 DOSSIER_REQUESTS = 20  # the latest ones; the pipeline board has the rest
+TIMELINE_PAGE = 50  # dossier entries per page; "Older entries" reads the next by keyset
 
 
 async def client_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
-    dossier = await client_dossier(actor, path_id(request, "client_id"))
+    before = as_id(request.query.get("before"))
+    dossier = await client_dossier(
+        actor, path_id(request, "client_id"), limit=TIMELINE_PAGE, before=before
+    )
     await dossier.client.fetch_related("tags")
     contacts = await ContactPerson.filter(client_id=dossier.client.id).order_by("name")
     context = {
@@ -225,6 +229,7 @@ async def client_page(request: web.Request) -> web.StreamResponse:
         "section": SECTION,
         "can_edit": actor.can(Permission.EDIT_CLIENTS),
         "done": request.query.get("done"),
+        "older_page": before is not None,
     }
     return aiohttp_jinja2.render_template("client.html", request, context)
 

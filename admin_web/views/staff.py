@@ -40,6 +40,12 @@ async def _languages(actor: Actor) -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES]
 
 
+async def _heads(actor: Actor) -> list[tuple[str, str]]:
+    """Active heads of sales: the teams a manager can be put in."""
+    heads = Employee.filter(role=Role.HEAD_OF_SALES, is_active=True).order_by("name", "id")
+    return [(str(i), n) for i, n in await heads.values_list("id", "name")]
+
+
 class StaffSection(Section):
     key = "staff"
     model = Employee
@@ -76,6 +82,28 @@ class StaffSection(Section):
             secret=True,
             help=N_("At least 10 characters. Leave empty to keep the current one."),
         ),
+        Field(
+            "head_id",
+            N_("Head of sales"),
+            Kind.SELECT,
+            choices=_heads,
+            help=N_(
+                "For managers: whose team they are in. Leave empty when there is one sales "
+                "team: every head of sales then sees this manager's work."
+            ),
+        ),
+        Field(
+            "reminder_time",
+            N_("Reminder time"),
+            Kind.TIME,
+            help=N_("When the bot sends the day's tasks, in the company's time zone."),
+        ),
+        Field(
+            "on_duty",
+            N_("On duty"),
+            Kind.CHECKBOX,
+            help=N_("Off duty, live chats with this person's clients go to the sales queue."),
+        ),
         Field("is_active", N_("Active"), Kind.CHECKBOX),
     )
     filters = (
@@ -89,12 +117,25 @@ class StaffSection(Section):
     )
 
     async def initial(self, actor: Actor) -> dict[str, Any]:
-        return {"is_active": True, "language": "en", "role": Role.MANAGER.value}
+        return {
+            "is_active": True,
+            "language": "en",
+            "role": Role.MANAGER.value,
+            "reminder_time": DEFAULT_REMINDER,
+            "on_duty": True,
+        }
 
     async def values_of(self, obj: Model) -> dict[str, Any]:
         values = await super().values_of(obj)
         values["password"] = None
+        values["head_id"] = str(obj.head_id) if obj.head_id else None  # type: ignore[attr-defined]
         return values
+
+    async def choice_label(self, f: Field, value: str) -> str:
+        if f.name == "head_id" and value.isdigit():
+            found = await Employee.get_or_none(id=int(value))
+            return found.name if found else value
+        return value
 
     def can_edit(self, actor: Actor, obj: Model | None) -> bool:
         if not super().can_edit(actor, obj):
@@ -116,6 +157,7 @@ class StaffSection(Section):
             raise InvalidInput("password", N_("Use at least 10 characters."))
         if password and not values.get("login"):
             raise InvalidInput("login", N_("A password needs a login."))
+        await _check_team(values, obj, conn)
         if obj is not None and obj.pk == actor.employee_id:
             if not values["is_active"]:
                 raise InvalidInput("is_active", N_("You cannot block yourself."))
@@ -125,6 +167,7 @@ class StaffSection(Section):
     async def _store(self, values: dict[str, Any]) -> dict[str, Any]:
         stored = {k: v for k, v in values.items() if k != "password"}
         stored["role"] = Role(values["role"])
+        stored["head_id"] = int(values["head_id"]) if values.get("head_id") else None
         if values.get("password"):
             stored["password_hash"] = await hash_password(values["password"])
         return stored
@@ -140,6 +183,27 @@ class StaffSection(Section):
         if values.get("password") or not values["is_active"]:
             # A new password or a block takes effect in every browser at once.
             await end_sessions_of(obj.pk, dt.datetime.now(dt.UTC), conn)
+
+
+DEFAULT_REMINDER = "09:00"
+
+
+async def _check_team(values: dict[str, Any], obj: Model | None, conn: BaseDBAsyncClient) -> None:
+    """Only a manager has a head of sales, and it must be an active one; the reminder time
+    is kept as the "HH:MM" the bot's scheduler reads."""
+    moment = values.get("reminder_time")
+    values["reminder_time"] = moment.strftime("%H:%M") if moment else DEFAULT_REMINDER
+    head = values.get("head_id")
+    if values.get("role") != Role.MANAGER.value:
+        values["head_id"] = None
+        return
+    if head is None:
+        return
+    if obj is not None and str(obj.pk) == head:
+        raise InvalidInput("head_id", N_("Choose someone else as the head of sales."))
+    active_head = Employee.filter(id=int(head), role=Role.HEAD_OF_SALES, is_active=True)
+    if not await active_head.using_db(conn).exists():
+        raise InvalidInput("head_id", N_("Choose an active head of sales."))
 
 
 async def _status_choices() -> list[tuple[str, str]]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Avg, Count
@@ -24,7 +24,7 @@ from core.i18n import N_
 from core.models import Employee, Plan, Role, Task, TaskKind
 from core.services import audit
 from core.services.access import Actor, Permission, require
-from core.services.clients import visible_clients
+from core.services.clients import UtcDatetime, visible_clients
 from core.services.contacts import RowId, line, text
 from core.services.teams import may_see_work_of, work_scope
 from core.services.webhooks import PLAN_CREATED, TASK_CREATED, TASK_DONE, TASK_RATED, emit
@@ -41,15 +41,6 @@ KIND_LABELS: dict[str, str] = {
 ASSIGNABLE_ROLES = (Role.MANAGER, Role.HEAD_OF_SALES)
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
-
-
-UtcTime = Annotated[dt.datetime, AfterValidator(_utc)]
-
-
 class TaskInput(BaseModel):
     """One task. `employee_id` empty means the person setting it does it."""
 
@@ -57,7 +48,7 @@ class TaskInput(BaseModel):
 
     title: line(200, 1)  # type: ignore[valid-type]
     kind: TaskKind = TaskKind.CALL
-    due_at: UtcTime = Field(description="When it is due, in UTC unless the time has a zone.")
+    due_at: UtcDatetime = Field(description="When it is due, in UTC unless the time has a zone.")
     employee_id: RowId | None = None
     client_id: RowId | None = None
     plan_id: RowId | None = None

@@ -39,6 +39,7 @@ FOR_DOCS = {
     "channels",
     "webhooks",
     "pipeline",
+    "plan",
 }
 ADMIN_TILES = ("clients.active_conversations", "consent.granted_today", "consent.withdrawn_today")
 ADMIN_NAV = ("Dashboard", "Clients", "Users and roles", "Channels", "Webhooks", "Audit trail")

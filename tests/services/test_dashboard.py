@@ -21,6 +21,9 @@ SALES_TODAY_EMPTY = {
     "sales.quotes_sent": (0, BOARD_TODAY),
     "sales.orders": (0, BOARD_TODAY),
     "sales.conversion": ("—", BOARD_TODAY),
+    "tasks.due_today": (0, "/admin/tasks?state=open&due_from=2026-11-28&due_to=2026-11-28"),
+    "tasks.overdue": (0, "/admin/tasks?state=overdue"),
+    "relay.waiting": (0, None),
 }
 
 
@@ -112,10 +115,14 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
         "Quotes sent today",
         "Orders today",
         "Conversion today",
+        "Tasks due today",
+        "Overdue tasks",
+        "Live chats waiting for a reply",
     ]
     # One query per client tile; the sales tiles: requests, quotes, orders, and the
-    # conversion's request count (no orders query when there are no requests).
-    assert queries.count == 8, queries.statements
+    # conversion's request count (no orders query when there are no requests); one per
+    # workspace tile (tasks due, overdue, live chats waiting).
+    assert queries.count == 11, queries.statements
 
 
 async def test_a_manager_counts_own_and_unassigned_clients(day):
@@ -148,7 +155,7 @@ async def test_roles_see_only_the_tiles_they_may(runtime, staff):
     zone = runtime.settings.zone
     now = dt.datetime.now(dt.UTC)
     assert await dashboard_for(await staff(Role.DISPATCHER), now, zone) == []
-    for role, count in ((Role.ACCOUNTANT, 4), (Role.MARKETER, 4), (Role.HEAD_OF_SALES, 8)):
+    for role, count in ((Role.ACCOUNTANT, 4), (Role.MARKETER, 4), (Role.HEAD_OF_SALES, 11)):
         keys = [tile.key for tile, _ in await dashboard_for(await staff(role), now, zone)]
         assert len(keys) == count, role
     client = Actor(kind=ActorKind.CLIENT, language="en", client_id=1)

@@ -14,6 +14,7 @@ from admin_web.api.resources import (
     interactions,
     prices,
     sales,
+    tasks,
 )
 
 OPERATIONS: list[Operation] = [
@@ -24,4 +25,5 @@ OPERATIONS: list[Operation] = [
     *consent.OPERATIONS,
     *prices.OPERATIONS,
     *sales.OPERATIONS,
+    *tasks.OPERATIONS,
 ]
