@@ -39,3 +39,4 @@ class StaffTasks(StatesGroup):
     title = State()
     due = State()
     remind_at = State()
+    comment = State()

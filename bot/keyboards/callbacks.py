@@ -149,13 +149,15 @@ class LogCb(CallbackData, prefix="lc"):
 class TaskAction(StrEnum):
     SHOW = "s"
     DONE = "d"
+    RATE = "r"
 
 
 class TaskCb(CallbackData, prefix="tk"):
-    """A task picked from Today or My plan, and the Done button on its card."""
+    """A task picked from Today or My plan, Done on its card, or a quality mark (1-5)."""
 
     action: TaskAction
     task: int
+    mark: int = 0
 
 
 class DueChoice(StrEnum):
@@ -173,6 +175,7 @@ class AssignStep(StrEnum):
     FIGURES = "fg"
     REMIND_AT = "rt"
     DUTY = "du"
+    TO_RATE = "tr"
 
 
 class AssignCb(CallbackData, prefix="as"):

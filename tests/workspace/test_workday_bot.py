@@ -94,6 +94,26 @@ async def test_a_head_sets_a_task_the_manager_does_it_and_the_head_sees_the_figu
     figures = await bisi.expect("This week: planned / done / late / overdue · quality")
     assert "Bisi Head: 0 / 0 / 0 / 0 · —" in figures.text
 
+    await bisi.press("My plan")
+    await bisi.expect("My plan: open tasks")
+    await bisi.press("Mark the quality of done tasks")
+    to_mark = await bisi.expect("Done by your team, waiting for a quality mark:")
+    assert "Tunde Bakare: " in to_mark.text and "Call Kano Textiles" in to_mark.text
+    await bisi.press(next(label for label, _ in to_mark.buttons if "Kano" in label))
+    card = await bisi.expect("Mark the quality of this work, 1 to 5:")
+    assert [label for label, _ in card.buttons] == ["1", "2", "3", "4", "5", "Menu"]
+    await tunde.press_data(f"tk:r:{task.id}:5")  # a manager cannot mark, even by a forged tap
+    await bisi.press("4")
+    await bisi.expect("A comment with the mark? One line, or a dash:")
+    await bisi.send("Good call, follow up on price")
+    await bisi.expect("Marked 4 of 5.")
+    await task.refresh_from_db()
+    assert (task.quality, task.quality_comment, task.rated_by_id) == (
+        4,
+        "Good call, follow up on price",
+        head.id,
+    )
+
 
 async def test_a_manager_chooses_the_reminder_time_and_goes_off_duty(chat_factory):
     tunde, manager = await _staff(chat_factory, "Tunde Bakare")

@@ -15,6 +15,7 @@ from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import ValidationError
 
 from bot.filters.audience import IsStaff
 from bot.keyboards.callbacks import (
@@ -42,7 +43,7 @@ from core.services.cargo_input import parse_day
 from core.services.company import current_company, zone_of
 from core.services.contacts import MAX_ID
 from core.services.staff import set_my_workday
-from core.services.tasks import DoneInput, TaskInput
+from core.services.tasks import DoneInput, RatingInput, TaskInput
 from core.services.workday import day_bounds, due_on, today
 
 router = Router(name=__name__)
@@ -159,6 +160,10 @@ async def on_plan(
             text=_("Team: plan against done this week"),
             callback_data=AssignCb(step=AssignStep.FIGURES),
         )
+        builder.button(
+            text=_("Mark the quality of done tasks"),
+            callback_data=AssignCb(step=AssignStep.TO_RATE),
+        )
     await say(bot, callback, "\n".join(lines), reply_markup=_menu_button(builder))
 
 
@@ -187,9 +192,88 @@ async def on_task(callback: CallbackQuery, callback_data: TaskCb, bot: Bot, acto
                 result=task.result or "—",
             )
         )
+        if task.quality is not None:
+            lines.append(
+                _(
+                    "Quality: {mark} of 5. {comment}",
+                    mark=task.quality,
+                    comment=task.quality_comment,
+                )
+            )
+        elif actor.can(Permission.MANAGE_PLANS) and task.employee_id != actor.employee_id:  # type: ignore[attr-defined]
+            lines.append(_("Mark the quality of this work, 1 to 5:"))
+            for mark in range(1, 6):
+                builder.button(
+                    text=str(mark),
+                    callback_data=TaskCb(action=TaskAction.RATE, task=task.id, mark=mark),
+                )
+            builder.adjust(5)
     elif task.employee_id == actor.employee_id:  # type: ignore[attr-defined]
         builder.button(text=_("Done"), callback_data=TaskCb(action=TaskAction.DONE, task=task.id))
     await say(bot, callback, "\n".join(lines), reply_markup=_menu_button(builder))
+
+
+@router.callback_query(TaskCb.filter(F.action == TaskAction.RATE))
+async def on_rate(
+    callback: CallbackQuery, callback_data: TaskCb, bot: Bot, state: FSMContext, actor: Actor
+) -> None:
+    if not actor.can(Permission.MANAGE_PLANS) or not 1 <= callback_data.mark <= 5:
+        await callback.answer()
+        return
+    await state.set_state(StaffTasks.comment)
+    await state.update_data(task=callback_data.task, mark=callback_data.mark)
+    await say(bot, callback, _("A comment with the mark? One line, or a dash:"))
+
+
+@router.message(StaffTasks.comment, F.text)
+async def on_comment(
+    message: Message, bot: Bot, state: FSMContext, actor: Actor, clock: Clock
+) -> None:
+    data = await state.get_data()
+    comment = message.text.strip()
+    await state.clear()
+    try:
+        task = await task_service.rate_task(
+            actor,
+            int(data.get("task", 0)),
+            RatingInput(
+                quality=int(data.get("mark", 0)), comment="" if comment == "-" else comment[:2000]
+            ),
+            clock.now(),
+        )
+    except (NotFound, PermissionDenied, ValidationError):
+        await say(
+            bot, message, _("Sorry, this task is not among yours."), reply_markup=staff_menu()
+        )
+        return
+    except InvalidInput as error:
+        await say(bot, message, _(error.msgid, **error.params), reply_markup=staff_menu())
+        return
+    await say(bot, message, _("Marked {mark} of 5.", mark=task.quality), reply_markup=staff_menu())
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.TO_RATE))
+async def on_to_rate(callback: CallbackQuery, bot: Bot, actor: Actor) -> None:
+    if not actor.can(Permission.MANAGE_PLANS):
+        await callback.answer()
+        return
+    zone, _ends = await _zone()
+    done = await (
+        task_service.visible_tasks(actor)
+        .filter(done_at__not_isnull=True, quality=None)
+        .exclude(employee_id=actor.employee_id or 0)
+        .prefetch_related("client", "employee")
+        .order_by("-done_at", "-id")
+        .limit(SHOWN)
+    )
+    lines = [_("Done by your team, waiting for a quality mark:")]
+    lines += [f"{t.employee.name}: {task_line(t, zone)}" for t in done] or [_("Nothing to mark.")]  # type: ignore[attr-defined]
+    await say(
+        bot,
+        callback,
+        "\n".join(lines),
+        reply_markup=_menu_button(_tasks_keyboard(list(done), zone)),
+    )
 
 
 @router.callback_query(TaskCb.filter(F.action == TaskAction.DONE))
