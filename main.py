@@ -220,6 +220,24 @@ class Runtime:
             lambda: jobs.quote_followup_job(clock, notifier, sender, reminder_days),
             CronTrigger(minute=5, timezone=self.settings.zone),
         )
+        # Every five minutes, so each person's chosen reminder time is met within five.
+        self.scheduler.add_job(
+            "task-reminders",
+            lambda: jobs.task_reminders_job(clock, notifier),
+            CronTrigger(minute="*/5", timezone=self.settings.zone),
+        )
+        stale_days = self.settings.stale_request_days
+        self.scheduler.add_job(
+            "stale-requests",
+            lambda: jobs.stale_requests_job(clock, notifier, stale_days),
+            CronTrigger(minute=10, timezone=self.settings.zone),
+        )
+        response_minutes = self.settings.relay_response_minutes
+        self.scheduler.add_job(
+            "slow-replies",
+            lambda: jobs.slow_replies_job(clock, notifier, response_minutes),
+            CronTrigger(minute="*", timezone=self.settings.zone),
+        )
         self.scheduler.add_job(
             "purge-security-records",
             lambda: jobs.purge_security_records_job(clock),
@@ -318,6 +336,7 @@ async def seed_demo(settings: Settings, if_empty: bool) -> None:
         cities = await locations.load_world_cities()
         await demo.seed_demo_network()
         await demo.seed_demo_sales()
+        await demo.seed_demo_workspace()
         _employee, password = await auth.create_admin("Administrator", "admin")
         print(f"Demo data loaded, with {cities} of the world's cities as locations.")
         print(f"Admin panel: http://{settings.host}:{settings.port}/admin/")

@@ -53,6 +53,8 @@ ACTION_LABELS: dict[str, str] = {
     "webhook.test_sent": N_("Webhook test event sent"),
     "request.moved": N_("Request moved in the pipeline"),
     "quote.price_overridden": N_("Quote price changed by hand"),
+    "relay.taken": N_("Live chat taken"),
+    "relay.closed": N_("Live chat ended"),
     "plan.created": N_("Plan set"),
     "task.created": N_("Task set"),
     "task.done": N_("Task done"),

@@ -31,7 +31,14 @@ class Subject:
     QUOTE_DECLINED = "quote.declined"
     QUOTE_MANAGER_ASKED = "quote.manager_asked"
     QUOTE_REMINDED = "quote.reminded"
-    # What a manager logs by hand in the bot (the company-configured list comes with issue 5).
+    # A live chat between a client and a manager (core/services/relay.py).
+    OPENED = "relay.opened"
+    CLIENT_MESSAGE = "relay.client_message"
+    MANAGER_REPLY = "relay.manager_reply"
+    # A manager's message kept but not delivered (no consent, blocked bot, channel failure).
+    REPLY_NOT_DELIVERED = "relay.reply_not_delivered"
+    CLOSED = "relay.closed"
+    # The built-in subjects a manager logs by hand (core/services/contact_subjects.py).
     FOLLOW_UP = "contact.quote_follow_up"
     NEW_OFFER = "contact.new_offer"
     COMPLAINT = "contact.complaint"
@@ -56,6 +63,11 @@ SUBJECT_LABELS = {
     Subject.QUOTE_DECLINED: N_("Declined a quote"),
     Subject.QUOTE_MANAGER_ASKED: N_("Asked for a manager about a quote"),
     Subject.QUOTE_REMINDED: N_("Reminded about an open quote"),
+    Subject.OPENED: N_("Asked to talk to a manager"),
+    Subject.CLIENT_MESSAGE: N_("Message in a live chat"),
+    Subject.MANAGER_REPLY: N_("Manager's reply in a live chat"),
+    Subject.REPLY_NOT_DELIVERED: N_("Manager's reply, not delivered"),
+    Subject.CLOSED: N_("Live chat ended"),
     Subject.FOLLOW_UP: N_("Quote follow-up"),
     Subject.NEW_OFFER: N_("New service offer"),
     Subject.COMPLAINT: N_("Complaint"),

@@ -7,8 +7,11 @@ import logging
 
 from core.ports import Clock, Notifier, QuoteSender
 from core.services.auth import purge_security_records
+from core.services.company import current_company, zone_of
 from core.services.quote_followup import ReminderRun, expire_quotes, remind_unanswered
+from core.services.relay import alert_slow_replies
 from core.services.staff import purge_expired_invites
+from core.services.staff_reminders import remind_due_tasks, remind_stale_requests
 
 # Sign-in attempts and ended sessions are kept this long for the audit, then forgotten.
 SECURITY_RECORDS_KEPT = dt.timedelta(days=90)
@@ -42,3 +45,26 @@ async def purge_security_records_job(clock: Clock) -> int:
     removed = await purge_security_records(clock.now(), SECURITY_RECORDS_KEPT)
     log.info("Purged %d old sign-in attempts and sessions", removed)
     return removed
+
+
+async def task_reminders_job(clock: Clock, notifier: Notifier) -> int:
+    """Every few minutes: whoever's reminder time has come today hears what is due."""
+    zone = zone_of(await current_company())
+    sent = await remind_due_tasks(notifier, clock.now(), zone)
+    if sent:
+        log.info("Task reminders: %d people reminded", sent)
+    return sent
+
+
+async def stale_requests_job(clock: Clock, notifier: Notifier, days: int) -> int:
+    sent = await remind_stale_requests(notifier, clock.now(), days)
+    log.info("Quiet requests: %d reminded", sent)
+    return sent
+
+
+async def slow_replies_job(clock: Clock, notifier: Notifier, minutes: int) -> int:
+    """Every minute: clients in a live chat waiting too long raise an alert, once."""
+    alerted = await alert_slow_replies(notifier, clock.now(), dt.timedelta(minutes=minutes))
+    if alerted:
+        log.info("Live chats: %d slow replies reported", alerted)
+    return alerted

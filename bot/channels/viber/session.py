@@ -13,7 +13,10 @@ from core.models import Channel, ChannelIdentity
 
 AUTH_HEADER = "X-Viber-Auth-Token"
 # Viber status codes meaning "try later" rather than "never".
-_RETRYABLE = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+_RETRYABLE = {2, 3, 4, 7, 8, 9, 10, 11}
+# The receiver is not registered or not subscribed (blocked the bot): like Telegram's 403,
+# retrying cannot help, and the caller tells a person instead.
+_UNREACHABLE = {5, 6}
 _RATE_LIMITED = {12}
 
 
@@ -60,6 +63,8 @@ class ViberSession(SyntheticSession):
         status = data.get("status", -1)
         if status in _RATE_LIMITED:
             raise DeliveryError(429, str(data.get("status_message")), retry_after=1)
+        if status in _UNREACHABLE:
+            raise DeliveryError(403, f"Forbidden: {data.get('status_message')}")
         if status in _RETRYABLE:
             raise DeliveryError(502, str(data.get("status_message")))
         if status != 0:

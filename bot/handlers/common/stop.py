@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from aiogram import Bot, F, Router
 from aiogram.filters import BaseFilter
 from aiogram.types import Message
 
+from bot.channels.registry import ChannelRegistry
+from bot.relay_sender import BotRelayMessenger
 from bot.replies import evidence_of, say
-from core.i18n import _
+from core.errors import NotFound
+from core.i18n import I18n, _
 from core.models import ChannelIdentity
+from core.ports import Clock
 from core.services.consent import record_consent, stop_words
+from core.services.relay import Side, close_relay, open_relay_of
 
 router = Router(name=__name__)
 
@@ -21,9 +28,24 @@ class IsStopWord(BaseFilter):
 
 
 @router.message(F.text, IsStopWord())
-async def on_stop(message: Message, bot: Bot, identity: ChannelIdentity) -> None:
+async def on_stop(
+    message: Message,
+    bot: Bot,
+    identity: ChannelIdentity,
+    registry: ChannelRegistry,
+    i18n: I18n,
+    clock: Clock,
+) -> None:
     if identity.client_id is not None:
         await record_consent(identity.id, False, evidence_of(identity.channel, message))
+        # A live chat ends too: the manager is told rather than left writing into silence.
+        relay = await open_relay_of(identity.id)
+        if relay is not None:
+            messenger = BotRelayMessenger(registry, i18n)
+            with suppress(NotFound):
+                await close_relay(
+                    messenger, relay.id, by=Side.CLIENT, now=clock.now(), identity=identity
+                )
     await say(
         bot,
         message,
