@@ -22,7 +22,11 @@ async def _chatting(chat_factory, client_channel: str, phone: str, manager_chann
     ru_or_en = ru if language == "Русский" else str
     await ada.press(ru_or_en("Talk to a manager"))
     await tunde.expect("Your client wants to talk to you.")
-    await ada.expect(ru_or_en("Write your message."))
+    await ada.expect(
+        ru_or_en("{manager} will answer you here. Write your message.").format(
+            manager="Tunde Bakare"
+        )
+    )
     return tunde, manager, ada, owner
 
 
