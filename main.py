@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from tortoise import connections
 
 from admin_web.app import create_app
-from admin_web.keys import CHANNELS, CLOCK, NOTIFIER, QUOTE_SENDER
+from admin_web.keys import CHANNELS, CLOCK, MEDIA, NOTIFIER, QUOTE_SENDER
 from bot.channels.registry import VIBER_BOT_TOKEN, WEBCHAT_BOT_TOKEN, ChannelRegistry
 from bot.channels.telegram import WEBHOOK_PATH as TELEGRAM_PATH
 from bot.channels.telegram import TelegramWebhook, build_telegram_bot
@@ -44,6 +44,8 @@ from core.models import Channel, Role
 from core.ports import SystemClock
 from core.scheduling import LeaderLock, Scheduler
 from core.services import auth, demo, jobs, locations, staff
+from core.services.media import MediaStore, store_from
+from core.services.shipments import set_tracking_link_days
 from core.services.webhooks import WebhookSender
 from core.supervisor import Supervisor
 
@@ -75,6 +77,7 @@ class Runtime:
     dedupe: Deduplicator = field(init=False)
     notifier: BotNotifier = field(init=False)
     quote_sender: BotQuoteSender = field(init=False)
+    media: MediaStore = field(init=False)
     port: int = field(init=False, default=0)
     _runner: web.AppRunner | None = field(init=False, default=None)
     _telegram_mode: str = field(init=False, default="off")
@@ -99,8 +102,10 @@ class Runtime:
         await init_db(settings.database_url)
         self.supervisor = Supervisor()
         self.registry = ChannelRegistry()
+        self.media = store_from(settings)
+        set_tracking_link_days(settings.tracking_link_days)
         self.dispatcher = build_dispatcher(
-            settings, self.i18n, self.registry, self.clock, self.redis
+            settings, self.i18n, self.registry, self.clock, self.redis, self.media
         )
         self.notifier = BotNotifier(self.registry, self.i18n)
         self.quote_sender = BotQuoteSender(self.registry, self.i18n)
@@ -140,6 +145,7 @@ class Runtime:
             self.app[CHANNELS] = self.registry
             self.app[QUOTE_SENDER] = self.quote_sender
             self.app[NOTIFIER] = self.notifier
+            self.app[MEDIA] = self.media
             self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
             await self._runner.setup()
             site = web.TCPSite(self._runner, settings.host, settings.port)
@@ -237,6 +243,18 @@ class Runtime:
             "slow-replies",
             lambda: jobs.slow_replies_job(clock, notifier, response_minutes),
             CronTrigger(minute="*", timezone=self.settings.zone),
+        )
+        public_url = self.settings.public_url or ""
+        self.scheduler.add_job(
+            "shipment-notices",
+            lambda: jobs.shipment_notices_job(clock, notifier, public_url or self.base_url),
+            CronTrigger(minute="*", timezone=self.settings.zone),
+        )
+        late_hours = self.settings.shipment_late_hours
+        self.scheduler.add_job(
+            "late-shipments",
+            lambda: jobs.late_shipments_job(clock, notifier, late_hours),
+            CronTrigger(minute="*/15", timezone=self.settings.zone),
         )
         self.scheduler.add_job(
             "purge-security-records",

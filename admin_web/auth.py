@@ -38,6 +38,7 @@ def actor_of(employee: Employee) -> Actor:
         employee_id=employee.id,
         role=employee.role,
         name=employee.name,
+        carrier_id=employee.carrier_id,  # type: ignore[attr-defined]
     )
 
 

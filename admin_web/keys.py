@@ -12,6 +12,7 @@ from bot.notifier import BotNotifier
 from core.config import Settings
 from core.i18n import I18n
 from core.ports import Clock, QuoteSender
+from core.services.media import MediaStore
 
 SETTINGS = web.AppKey("settings", Settings)
 I18N = web.AppKey("i18n", I18n)
@@ -23,3 +24,4 @@ CLOCK = web.AppKey("clock", Clock)
 CHANNELS = web.AppKey("channels", ChannelRegistry)
 QUOTE_SENDER = web.AppKey("quote_sender", QuoteSender)
 NOTIFIER = web.AppKey("notifier", BotNotifier)
+MEDIA = web.AppKey("media", MediaStore)

@@ -24,6 +24,7 @@ from bot.middlewares.identity import IdentityMiddleware
 from core.config import Settings
 from core.i18n import I18n
 from core.ports import Clock
+from core.services.media import MediaStore, store_from
 
 # aiogram parses every API answer as Response[T]. pydantic keeps such generic classes only in
 # a weak cache, so without a strong reference they are rebuilt (about 10 ms each) every few
@@ -59,6 +60,7 @@ def build_dispatcher(
     registry: ChannelRegistry,
     clock: Clock,
     redis: Redis | None,
+    media: MediaStore | None = None,
 ) -> Dispatcher:
     storage, isolation = build_storage(redis)
     dispatcher = Dispatcher(
@@ -68,6 +70,7 @@ def build_dispatcher(
         i18n=i18n,
         registry=registry,
         clock=clock,
+        media=media or store_from(settings),
     )
     dispatcher.update.outer_middleware(
         IdentityMiddleware(registry, i18n, settings.default_language)

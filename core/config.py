@@ -58,6 +58,19 @@ class Settings(BaseSettings):
     stale_request_days: int = Field(3, gt=0, le=365)
     # A client in a live chat waiting this long for a reply alerts the head of sales.
     relay_response_minutes: int = Field(15, gt=0, le=1440)
+    # Photos and documents of shipments: a directory, or an S3-compatible bucket when
+    # S3_BUCKET is set (with the `s3` extra installed).
+    media_dir: str = "media"
+    media_max_mb: int = Field(10, gt=0, le=100)
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_region: str | None = None
+    # A public tracking link keeps working this many days after delivery.
+    tracking_link_days: int = Field(30, gt=0, le=3650)
+    # A shipment expected later than promised by more than this alerts its manager.
+    shipment_late_hours: int = Field(6, gt=0, le=24 * 30)
     session_idle_minutes: int = Field(30, gt=0)
     session_max_hours: int = Field(12, gt=0)
     api_rate_limit_per_minute: int = Field(120, gt=0)

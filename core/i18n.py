@@ -99,9 +99,15 @@ def current_locale() -> str:
 
 
 def gettext(message: str, **params: Any) -> str:
-    """Translate into the active locale; named `{params}` are filled after translation."""
+    """Translate into the active locale; named `{params}` are filled after translation.
+
+    A parameter given as a zero-argument callable (a status label, a price) is rendered now,
+    in the reader's locale, so an error raised deep in a service reads right at the edge.
+    """
     text = current_i18n().gettext(message)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{k: v() if callable(v) else v for k, v in params.items()})
 
 
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:

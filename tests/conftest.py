@@ -33,6 +33,11 @@ from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "shipment_notice",
+    "shipment_document",
+    "shipment_event",
+    "shipment_leg",
+    "shipment",
     "staff_reminder",
     "task",
     "plan",

@@ -23,6 +23,17 @@ from core.models.sales import (
     RequestState,
 )
 from core.models.security import ApiKey, LoginAttempt, PanelSession
+from core.models.shipments import (
+    DocumentKind,
+    EventSource,
+    NotificationState,
+    Shipment,
+    ShipmentDocument,
+    ShipmentEvent,
+    ShipmentLeg,
+    ShipmentNotice,
+    ShipmentStatus,
+)
 from core.models.staff import Employee, Role, StaffInvite
 from core.models.webhooks import (
     DeliveryState,
@@ -58,7 +69,9 @@ __all__ = [
     "ContactPerson",
     "ContactSubject",
     "DeliveryState",
+    "DocumentKind",
     "Employee",
+    "EventSource",
     "Interaction",
     "InteractionKind",
     "Lane",
@@ -66,6 +79,7 @@ __all__ = [
     "LocationKind",
     "LoginAttempt",
     "MarketingSource",
+    "NotificationState",
     "Order",
     "PanelSession",
     "Plan",
@@ -79,6 +93,12 @@ __all__ = [
     "ReminderRecipient",
     "RequestState",
     "Role",
+    "Shipment",
+    "ShipmentDocument",
+    "ShipmentEvent",
+    "ShipmentLeg",
+    "ShipmentNotice",
+    "ShipmentStatus",
     "StaffInvite",
     "StaffReminder",
     "StaffReminderKind",

@@ -13,9 +13,15 @@ class Channel(StrEnum):
 
 
 class ConsentPurpose(StrEnum):
-    """What the person agreed to receive; later capabilities split service from marketing."""
+    """What the person agreed to receive.
+
+    MESSAGES is the onboarding question, whose wording covers both service updates and
+    offers. SERVICE (updates about one's own quotes, orders and deliveries) can be answered
+    on its own: an explicit SERVICE answer wins, else the MESSAGES answer stands for it.
+    """
 
     MESSAGES = "messages"
+    SERVICE = "service"
 
 
 class ChannelIdentity(Model):

@@ -53,6 +53,10 @@ class ApiKey(Model):
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Employee", related_name="api_keys", null=True, on_delete=fields.SET_NULL
     )
+    # A carrier's key: its system reports events on that carrier's shipments only.
+    carrier: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Carrier", related_name="api_keys", null=True, on_delete=fields.CASCADE
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)

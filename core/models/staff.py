@@ -14,6 +14,8 @@ class Role(StrEnum):
     DISPATCHER = "dispatcher"
     ACCOUNTANT = "accountant"
     MARKETER = "marketer"
+    # A carrier's people: they see only the shipments their company carries.
+    CARRIER = "carrier"
 
 
 class Employee(Model):
@@ -36,6 +38,10 @@ class Employee(Model):
     reminder_time = fields.CharField(max_length=5, default="09:00")
     # Off duty: live chats go to the sales queue instead of this person.
     on_duty = fields.BooleanField(default=True)
+    # Set for the carrier role: the company whose shipments this person reports on.
+    carrier: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Carrier", related_name="people", null=True, on_delete=fields.CASCADE
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -50,13 +50,20 @@ class Permission(StrEnum):
     VIEW_TEAM_ACTIVITY = "view_team_activity"
     # The company's contact subjects and canned replies for live chats.
     MANAGE_WORKSPACE = "manage_workspace"
+    # Shipments: seeing them (a carrier only its own, never the client's prices), moving
+    # them and assigning carriers, and reporting events (carriers too).
+    VIEW_SHIPMENTS = "view_shipments"
+    MANAGE_SHIPMENTS = "manage_shipments"
+    REPORT_SHIPMENT_EVENTS = "report_shipment_events"
     # The optional second factor (TOTP) at sign-in.
     USE_TOTP = "use_totp"
 
 
 A, D, H, M = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES, Role.MANAGER
 DIS, ACC, MKT = Role.DISPATCHER, Role.ACCOUNTANT, Role.MARKETER
-_ALL_STAFF = frozenset(Role)
+CAR = Role.CARRIER
+# The company's own people; a carrier's people are outsiders with one narrow door.
+_ALL_STAFF = frozenset(Role) - {CAR}
 _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_DASHBOARD: _ALL_STAFF,
     Permission.VIEW_CLIENTS: frozenset({A, D, H, M, MKT, ACC}),
@@ -75,11 +82,14 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_NETWORK: frozenset({A, D, DIS}),
     Permission.MAKE_QUOTES: frozenset({A, D, H, M}),
     Permission.MANAGE_PRICES: frozenset({A, D, H}),
-    Permission.USE_STAFF_MENU: _ALL_STAFF,
+    Permission.USE_STAFF_MENU: _ALL_STAFF | {CAR},
     Permission.WORK_TASKS: frozenset({A, D, H, M}),
     Permission.MANAGE_PLANS: frozenset({A, D, H}),
     Permission.VIEW_TEAM_ACTIVITY: frozenset({A, D, H}),
     Permission.MANAGE_WORKSPACE: frozenset({A, D, H}),
+    Permission.VIEW_SHIPMENTS: frozenset({A, D, H, M, DIS, ACC, CAR}),
+    Permission.MANAGE_SHIPMENTS: frozenset({A, D, H, M, DIS}),
+    Permission.REPORT_SHIPMENT_EVENTS: frozenset({A, D, H, M, DIS, CAR}),
     Permission.USE_TOTP: frozenset({A, D}),
 }
 _ACTS_FOR_COMPANY = frozenset({ActorKind.STAFF, ActorKind.INTEGRATION})
@@ -96,6 +106,8 @@ class Actor:
     employee_id: int | None = None
     role: Role | None = None
     name: str = ""
+    # For a carrier's people and a carrier's API key: the carrier they speak for.
+    carrier_id: int | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -136,6 +148,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.DISPATCHER: N_("Dispatcher"),
     Role.ACCOUNTANT: N_("Accountant"),
     Role.MARKETER: N_("Marketer"),
+    Role.CARRIER: N_("Carrier"),
 }
 
 

@@ -113,4 +113,10 @@ async def authenticate_api_key(plaintext: str) -> Actor | None:
     now = dt.datetime.now(dt.UTC)
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
         await ApiKey.filter(id=key.id).update(last_used_at=now)
-    return Actor(kind=ActorKind.INTEGRATION, role=key.role, language="en", name=key.name)
+    return Actor(
+        kind=ActorKind.INTEGRATION,
+        role=key.role,
+        language="en",
+        name=key.name,
+        carrier_id=key.carrier_id,  # type: ignore[attr-defined]
+    )

@@ -42,6 +42,24 @@ async def current_consent(
     return None if latest is None else latest.granted
 
 
+async def service_consent(client_id: int, channel: Channel) -> bool:
+    """May we send service updates (orders, deliveries) on this channel?
+
+    The latest answer to either question counts: the onboarding question covers service
+    updates, a separate service answer can narrow or widen it, and a STOP ends both.
+    """
+    latest = (
+        await Consent.filter(
+            client_id=client_id,
+            channel=channel,
+            purpose__in=(ConsentPurpose.MESSAGES, ConsentPurpose.SERVICE),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return bool(latest and latest.granted)
+
+
 async def record_consent(
     identity_id: int,
     granted: bool,

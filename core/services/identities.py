@@ -82,6 +82,7 @@ def actor_for(identity: ChannelIdentity, default_language: str) -> Actor:
             employee_id=employee.id,
             role=employee.role,
             name=employee.name,
+            carrier_id=employee.carrier_id,  # type: ignore[attr-defined]
         )
     client = identity.client if identity.client_id else None
     if client is not None:

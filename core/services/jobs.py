@@ -10,6 +10,7 @@ from core.services.auth import purge_security_records
 from core.services.company import current_company, zone_of
 from core.services.quote_followup import ReminderRun, expire_quotes, remind_unanswered
 from core.services.relay import alert_slow_replies
+from core.services.shipment_notices import alert_late_shipments, send_due_notices
 from core.services.staff import purge_expired_invites
 from core.services.staff_reminders import remind_due_tasks, remind_stale_requests
 
@@ -67,4 +68,19 @@ async def slow_replies_job(clock: Clock, notifier: Notifier, minutes: int) -> in
     alerted = await alert_slow_replies(notifier, clock.now(), dt.timedelta(minutes=minutes))
     if alerted:
         log.info("Live chats: %d slow replies reported", alerted)
+    return alerted
+
+
+async def shipment_notices_job(clock: Clock, notifier: Notifier, public_url: str) -> int:
+    """Every minute: client notices whose time has come (after quiet hours), each once."""
+    sent = await send_due_notices(notifier, clock.now(), public_url)
+    if sent:
+        log.info("Shipment notices: %d sent", sent)
+    return sent
+
+
+async def late_shipments_job(clock: Clock, notifier: Notifier, hours: int) -> int:
+    alerted = await alert_late_shipments(notifier, clock.now(), dt.timedelta(hours=hours))
+    if alerted:
+        log.info("Late shipments: %d reported", alerted)
     return alerted

@@ -40,6 +40,7 @@ from core.services.consent import current_consent
 from core.services.interactions import Subject
 from core.services.pipeline import move
 from core.services.quoting import QuoteOption, QuoteResult, quote_options, ready_at
+from core.services.shipments import create_for_order
 from core.services.webhooks.events import (
     QUOTE_ACCEPTED,
     REQUEST_CREATED,
@@ -301,6 +302,8 @@ async def accept_quote(
         )
         order.number = order_number(order.id, now)
         await order.save(update_fields=["number"], using_db=conn)
+        # The order is also the shipment the client and the carriers follow from now on.
+        await create_for_order(order, conn)
         quote.accepted_option = option
         quote.answered_at = now
         await quote.save(update_fields=["accepted_option", "answered_at"], using_db=conn)

@@ -110,6 +110,8 @@ PLAN_CREATED = register_event("plan.created", N_("Plan set"))
 TASK_CREATED = register_event("task.created", N_("Task set"))
 TASK_DONE = register_event("task.done", N_("Task done"))
 TASK_RATED = register_event("task.rated", N_("Task quality marked"))
+SHIPMENT_MOVED = register_event("shipment.moved", N_("Shipment event recorded"))
+SHIPMENT_LATE = register_event("shipment.late", N_("Shipment running late"))
 
 
 def request_data(request: QuoteRequest) -> dict[str, Any]:
