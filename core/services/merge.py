@@ -28,7 +28,14 @@ from core.models import (
     ContactPerson,
     Interaction,
     InteractionKind,
+    Order,
+    Plan,
+    PriceList,
+    QuoteRequest,
+    RelaySession,
+    Shipment,
     Tag,
+    Task,
 )
 from core.services.access import Actor, Permission, require
 from core.services.clients import visible_clients
@@ -209,6 +216,22 @@ async def merge_clients(actor: Actor, keep_id: int, merge_ids: list[int]) -> Cli
             .using_db(conn)
             .update(client_id=keep_id),
         }
+        # Everything else that hangs off a client moves too: deleting the duplicate would
+        # otherwise cascade its requests, orders, shipments, contracts and live chats away.
+        for name, model in (
+            ("requests", QuoteRequest),
+            ("orders", Order),
+            ("shipments", Shipment),
+            ("price_lists", PriceList),
+            ("relays", RelaySession),
+            ("tasks", Task),
+            ("plans", Plan),
+        ):
+            moved[name] = (
+                await model.filter(client_id__in=merge_ids)
+                .using_db(conn)
+                .update(client_id=keep_id)
+            )
         await _merge_consent_states(keep_id, all_ids, conn)
         tags = await Tag.filter(clients__id__in=merge_ids).distinct().using_db(conn)
         if tags:

@@ -18,9 +18,13 @@ from core.models import (
     ConsentPurpose,
     ConsentState,
     ContactPerson,
+    Employee,
     Interaction,
+    Plan,
+    RelaySession,
     Role,
     Tag,
+    Task,
 )
 from core.services.access import Actor, Permission
 from core.services.dossier import client_dossier
@@ -372,3 +376,24 @@ async def test_finding_duplicates_costs_the_same_queries_for_3_or_60_groups(runt
     assert all(c.interactions == 1 for g in large if g.reason == SAME_EMAIL for c in g.clients)
     assert many.count == few.count, (few.statements, many.statements)
     assert few.count <= 5
+
+
+async def test_merge_keeps_the_duplicates_work_chats_and_tasks(pair, staff):
+    """Deleting the duplicate must not cascade its live chats, tasks and plans away."""
+    keep, dup = pair
+    head = await staff(Role.HEAD_OF_SALES, "Hana Head")
+    identity = await ChannelIdentity.get(client=dup)
+    manager = await Employee.create(name="Mo Manager", role=Role.MANAGER)
+    relay = await RelaySession.create(client=dup, identity=identity, channel=identity.channel)
+    task = await Task.create(employee=manager, client=dup, title="Call Ada", due_at=T0)
+    plan = await Plan.create(
+        title="Ada", employee=manager, client=dup, starts_on=T0.date(), ends_on=T0.date()
+    )
+
+    await merge_clients(head, keep.id, [dup.id])
+
+    for row in (relay, task, plan):
+        await row.refresh_from_db()
+        assert row.client_id == keep.id
+    audit = await AuditLog.get(action="client.merged")
+    assert audit.details["moved"]["relays"] == 1 and audit.details["moved"]["tasks"] == 1
