@@ -227,11 +227,13 @@ async def merge_clients(actor: Actor, keep_id: int, merge_ids: list[int]) -> Cli
             ("tasks", Task),
             ("plans", Plan),
         ):
-            moved[name] = (
+            count = (
                 await model.filter(client_id__in=merge_ids)
                 .using_db(conn)
                 .update(client_id=keep_id)
             )
+            if count:
+                moved[name] = count
         await _merge_consent_states(keep_id, all_ids, conn)
         tags = await Tag.filter(clients__id__in=merge_ids).distinct().using_db(conn)
         if tags:
