@@ -43,7 +43,6 @@ ACTION_LABELS: dict[str, str] = {
     "client.merged": N_("Clients merged"),
     "contact.created": N_("Contact person added"),
     "interaction.logged": N_("Contact logged"),
-    "interaction.made_private": N_("Contact note made private"),
     "channel.test_sent": N_("Test message sent"),
     "webhook.created": N_("Webhook added"),
     "webhook.updated": N_("Webhook changed"),

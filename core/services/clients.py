@@ -435,27 +435,6 @@ async def log_client_interaction(
     return await Interaction.filter(id=entry.id).prefetch_related("employee").get()
 
 
-async def make_private(actor: Actor, interaction_id: int) -> Interaction:
-    """The author of a logged contact hides it from colleagues (management still sees it)."""
-    require(actor, Permission.LOG_INTERACTIONS)
-    async with in_transaction() as conn:
-        entry = (
-            await visible_interactions(actor)
-            .filter(id=interaction_id, employee_id=actor.employee_id or 0)
-            .using_db(conn)
-            .first()
-        )
-        if entry is None:
-            raise NotFound()
-        if not entry.is_private:
-            entry.is_private = True
-            await entry.save(update_fields=["is_private"], using_db=conn)
-            await audit.record(
-                actor, "interaction.made_private", "interaction", entry.id, connection=conn
-            )
-    return entry
-
-
 async def client_consent_states(actor: Actor, client_id: int) -> list[ConsentState]:
     """The current answer per channel and purpose of a visible client."""
     await _visible_client_id(actor, client_id)

@@ -23,7 +23,7 @@ from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import N_
 from core.models import Employee, Plan, Role, Task, TaskKind
 from core.services import audit
-from core.services.access import Actor, Permission, require
+from core.services.access import Actor, ActorKind, Permission, require
 from core.services.clients import UtcDatetime, visible_clients
 from core.services.contacts import RowId, line, text
 from core.services.teams import may_see_work_of, work_scope
@@ -107,11 +107,20 @@ async def _check_assignee(actor: Actor, employee_id: int, conn: BaseDBAsyncClien
         raise InvalidInput("employee_id", N_("Choose someone from your team."))
 
 
-async def _check_client(actor: Actor, client_id: int | None, conn: BaseDBAsyncClient) -> None:
+async def _check_client(
+    actor: Actor, client_id: int | None, employee_id: int, conn: BaseDBAsyncClient
+) -> None:
+    """The client must be one both the setter and the doer may see: a task must not show a
+    manager a colleague's client."""
     if client_id is None:
         return
-    if not await visible_clients(actor).filter(id=client_id).using_db(conn).exists():
-        raise InvalidInput("client_id", N_("There is no such client among yours."))
+    doer = await Employee.get(id=employee_id).using_db(conn)
+    as_doer = Actor(
+        kind=ActorKind.STAFF, language=doer.language, employee_id=doer.id, role=doer.role
+    )
+    for person in (actor, as_doer):
+        if not await visible_clients(person).filter(id=client_id).using_db(conn).exists():
+            raise InvalidInput("client_id", N_("There is no such client among yours."))
 
 
 def task_data(task: Task) -> dict[str, Any]:
@@ -165,7 +174,7 @@ async def create_task(
     if employee_id is None:
         raise InvalidInput("employee_id", N_("Choose who does it."))
     await _check_assignee(actor, employee_id, conn)
-    await _check_client(actor, data.client_id, conn)
+    await _check_client(actor, data.client_id, employee_id, conn)
     if data.plan_id is not None:
         plan = await visible_plans(actor).filter(id=data.plan_id).using_db(conn).first()
         if plan is None:
@@ -194,7 +203,7 @@ async def create_plan(actor: Actor, data: PlanInput) -> Plan:
         raise InvalidInput("ends_on", N_("The plan must end on or after its first day."))
     async with in_transaction() as conn:
         await _check_assignee(actor, data.employee_id, conn)
-        await _check_client(actor, data.client_id, conn)
+        await _check_client(actor, data.client_id, data.employee_id, conn)
         plan = await Plan.create(
             **data.model_dump(), created_by_id=actor.employee_id, using_db=conn
         )

@@ -57,11 +57,7 @@ async def test_a_manager_logs_a_call_in_three_taps_and_a_line(chat_factory, pane
     await tunde.expect("The result and the next step, in one line (or send a voice note):")
     await tunde.send("Agreed on Lagos-Kano weekly; call back Monday")
     logged = await tunde.expect("Logged. It is in the client's dossier.")
-    assert [label for label, _ in logged.buttons] == [
-        "Set a follow-up task",
-        "Make this note private",
-        "Menu",
-    ]
+    assert [label for label, _ in logged.buttons] == ["Set a follow-up task", "Menu"]
 
     entry = await Interaction.get(client=client)
     assert (entry.kind.value, entry.subject, entry.employee_id) == (
@@ -138,10 +134,12 @@ async def test_a_private_note_is_hidden_from_a_colleague_but_not_from_the_head(
     await tunde.expect("What was it about?")
     await tunde.press("Complaint")
     await tunde.expect("The result and the next step")
+    await tunde.press("Keep it private")
+    await tunde.expect("This note will be private: only you, your head of sales and management")
     await tunde.send("Unhappy with the last delivery, keep between us")
     await tunde.expect("Logged.")
-    await tunde.press("Make this note private")
-    await tunde.expect("Done: only you, your head of sales and management see this note.")
+    entry = await Interaction.get(summary__contains="keep between us")
+    assert entry.is_private
 
     await bola.press("Clients")
     await bola.expect("Type a name")

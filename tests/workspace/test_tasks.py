@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import AuditLog, Employee, Role, Task
+from core.models import AuditLog, Client, Employee, Role, Task
 from core.services import tasks
 from core.services.tasks import DoneInput, PlanInput, RatingInput, TaskInput
 
@@ -113,3 +113,26 @@ async def test_a_head_plans_only_for_their_team(staff):
     assert [p.name for p in await tasks.assignable_people(south)] == ["South head"]
     assert await tasks.visible_tasks(south).count() == 0
     assert await Task.all().count() == 1
+
+
+async def test_a_task_cannot_show_a_manager_a_colleagues_client(staff):
+    head = await staff(Role.HEAD_OF_SALES)
+    tunde = await staff(Role.MANAGER, "Tunde")
+    kemi = await staff(Role.MANAGER, "Kemi")
+    kemis = await Client.create(name="Kemi's client", manager_id=kemi.employee_id)
+    with pytest.raises(InvalidInput) as refused:
+        await tasks.create_task(
+            head,
+            TaskInput(
+                title="Call", due_at=NOW + HOUR, employee_id=tunde.employee_id, client_id=kemis.id
+            ),
+            NOW,
+        )
+    assert refused.value.field == "client_id"
+    await tasks.create_task(
+        head,
+        TaskInput(
+            title="Call", due_at=NOW + HOUR, employee_id=kemi.employee_id, client_id=kemis.id
+        ),
+        NOW,
+    )

@@ -29,7 +29,6 @@ from core.services.access import Actor, Permission
 from core.services.clients import (
     InteractionInput,
     log_client_interaction,
-    make_private,
     recent_clients,
     visible_clients,
 )
@@ -137,10 +136,33 @@ async def on_subject(
     if row is None or not data.get("log_kind"):
         await callback.answer()
         return
-    await state.update_data(log_subject=stored_subject(row))
+    await state.update_data(log_subject=stored_subject(row), log_private=False)
     await state.set_state(StaffLog.result)
     await say(
-        bot, callback, _("The result and the next step, in one line (or send a voice note):")
+        bot,
+        callback,
+        _("The result and the next step, in one line (or send a voice note):"),
+        reply_markup=_private_keyboard(),
+    )
+
+
+def _private_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Keep it private"), callback_data=AssignCb(step=AssignStep.PRIVATE))
+    return builder.as_markup()
+
+
+@router.callback_query(StaffLog.result, AssignCb.filter(F.step == AssignStep.PRIVATE))
+async def on_private(callback: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+    """Chosen before the note is written, so it is never seen, or sent on, as public."""
+    await state.update_data(log_private=True)
+    await say(
+        bot,
+        callback,
+        _(
+            "This note will be private: only you, your head of sales and management will see "
+            "it. The result and the next step, in one line (or send a voice note):"
+        ),
     )
 
 
@@ -157,7 +179,10 @@ async def on_result(message: Message, bot: Bot, state: FSMContext, actor: Actor)
             actor,
             int(data["log_client"]),
             InteractionInput(
-                kind=data["log_kind"], subject=data["log_subject"], summary=summary[:2000]
+                kind=data["log_kind"],
+                subject=data["log_subject"],
+                summary=summary[:2000],
+                private=bool(data.get("log_private")),
             ),
             attachment=attachment,
         )
@@ -175,10 +200,6 @@ async def on_result(message: Message, bot: Bot, state: FSMContext, actor: Actor)
         text=_("Set a follow-up task"),
         callback_data=AssignCb(step=AssignStep.FOLLOW_UP),
     )
-    builder.button(
-        text=_("Make this note private"),
-        callback_data=AssignCb(step=AssignStep.PRIVATE, value=str(entry.id)),
-    )
     builder.button(text=_("Menu"), callback_data=StaffCb(item=StaffItem.HOME))
     builder.adjust(1)
     await say(
@@ -195,23 +216,3 @@ async def on_follow_up(callback: CallbackQuery, bot: Bot, state: FSMContext) -> 
         await say(bot, callback, _("Sorry, this cannot be set."), reply_markup=staff_menu())
         return
     await ask_due(bot, callback, state)
-
-
-@router.callback_query(AssignCb.filter(F.step == AssignStep.PRIVATE))
-async def on_private(
-    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, actor: Actor
-) -> None:
-    entry_id = int(callback_data.value) if callback_data.value.isdigit() else 0
-    try:
-        if not 0 < entry_id <= MAX_ID:
-            raise NotFound()
-        await make_private(actor, entry_id)
-    except NotFound:
-        await say(bot, callback, _("Sorry, this cannot be set."), reply_markup=staff_menu())
-        return
-    await say(
-        bot,
-        callback,
-        _("Done: only you, your head of sales and management see this note."),
-        reply_markup=staff_menu(),
-    )
