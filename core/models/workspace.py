@@ -174,3 +174,5 @@ class StaffReminder(Model):
 
     class Meta:
         table = "staff_reminder"
+        # One daily reminder per person and day, even if two job runs overlap.
+        unique_together = (("employee", "kind", "day"),)

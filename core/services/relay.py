@@ -7,7 +7,7 @@ Each side may be on any messenger: the core only speaks through the `RelayMessen
 which bot/relay_sender.py implements with the right Bot for each person's channel.
 
 Every message both ways is an Interaction linked to the relay, so the dossier keeps the whole
-conversation. `waiting_since` is the time of the oldest client message nobody has answered;
+conversation. `waiting_since` is when the client started waiting (the ask, or the oldest unanswered message);
 `alert_slow_replies` (a scheduler job) warns the head of sales when it gets too old.
 See docs/relay.md.
 """
@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -46,7 +47,7 @@ from core.ports import Notifier
 from core.services import audit
 from core.services.access import Actor, Permission, require
 from core.services.consent import current_consent
-from core.services.interactions import MAX_SUMMARY, Subject
+from core.services.interactions import Subject
 from core.services.quote_text import route_summary
 from core.services.webhooks import INTERACTION_LOGGED, emit, interaction_data
 
@@ -92,6 +93,7 @@ NEEDS_CONSENT = N_(
 NOT_YOURS = N_("This chat is not yours, or it has ended.")
 TAKEN_BY_OTHER = N_("Another manager has already taken this chat.")
 ENDED = N_("This chat has ended.")
+CUT_NOTE = N_("(cut here: the whole message is in the dossier)")
 NO_SUCH_REPLY = N_("This ready answer is no longer available.")
 
 
@@ -321,7 +323,7 @@ async def _log(
         channel=Channel(relay.channel),
         kind=kind,
         subject=subject,
-        summary=summary[:MAX_SUMMARY],
+        summary=summary[:KEPT_CHARS],
         relay_id=relay.id,
         created_at=now,
         using_db=conn,
@@ -375,19 +377,28 @@ async def open_relay(
         .first()
     )
     manager = await _duty_manager(client)
-    async with in_transaction() as conn:
-        relay = await RelaySession.create(
-            client=client,
-            identity=identity,
-            channel=Channel(identity.channel),
-            manager=manager,
-            request=request,
-            state=RelayState.ACTIVE if manager else RelayState.WAITING,
-            started_at=now,
-            taken_at=now if manager else None,
-            using_db=conn,
-        )
-        await _log(conn, relay, RelaySubject.OPENED, "", now, kind=InteractionKind.SYSTEM)
+    try:
+        async with in_transaction() as conn:
+            relay = await RelaySession.create(
+                client=client,
+                identity=identity,
+                channel=Channel(identity.channel),
+                manager=manager,
+                request=request,
+                state=RelayState.ACTIVE if manager else RelayState.WAITING,
+                started_at=now,
+                taken_at=now if manager else None,
+                # Asking for a person is waiting for one: the response-time clock starts now.
+                waiting_since=now,
+                using_db=conn,
+            )
+            await _log(conn, relay, RelaySubject.OPENED, "", now, kind=InteractionKind.SYSTEM)
+    except IntegrityError:
+        # A double tap raced this one; the unique index let only one chat open.
+        existing = await open_relay_of(identity.id)
+        if existing is None:
+            raise
+        return Opened(existing, False, manager.name if manager and existing.manager_id else None)
     header = await _header(relay)
     if manager is not None:
         if await _tell_staff(
@@ -438,12 +449,13 @@ async def take_relay(
                 {"seconds_to_take": max(waited, 0)},
                 connection=conn,
             )
-    backlog = [
-        entry.summary
-        for entry in await Interaction.filter(
-            relay_id=relay.id, subject=RelaySubject.CLIENT_MESSAGE
-        ).order_by("created_at", "id")
-    ]
+    # The latest few messages, each cut to fit: the rest is in the dossier.
+    latest = (
+        await Interaction.filter(relay_id=relay.id, subject=RelaySubject.CLIENT_MESSAGE)
+        .order_by("-created_at", "-id")
+        .limit(BACKLOG_SHOWN)
+    )
+    backlog = [shown(entry.summary)[: SHOWN_CHARS // BACKLOG_SHOWN] for entry in reversed(latest)]
     if claimed:
         await _tell_client(messenger, relay, MANAGER_JOINED, ClientButtons.END, manager=actor.name)
     return Taken(relay, await client_name_of(relay), await _header(relay), backlog)
@@ -480,8 +492,23 @@ async def client_message(
         CLIENT_SAID,
         StaffButtons.CHAT,
         header=await _header(relay),
-        text=text,
+        # Rendered in the manager's language (the note on a cut message is translated).
+        text=lambda: shown(text),
     )
+
+
+# What one chat message can carry (Telegram's limit is 4 096, less the header); the whole
+# text is kept in the dossier either way.
+SHOWN_CHARS = 3500
+BACKLOG_SHOWN = 5
+KEPT_CHARS = 10000
+
+
+def shown(text: str) -> str:
+    """A long message cut to fit one chat message, saying where the rest is."""
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return text[:SHOWN_CHARS] + " …\n" + gettext(CUT_NOTE)
 
 
 async def manager_reply(

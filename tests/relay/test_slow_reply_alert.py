@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.models import RelaySession, Role, StaffReminder, StaffReminderKind
+from core.models import Employee, RelaySession, Role, StaffReminder, StaffReminderKind
 from core.services.relay import alert_slow_replies
 from tests.relay.helpers import client, relay_of, staff
 
@@ -20,13 +20,14 @@ async def test_a_slow_answer_alerts_the_head_of_sales_once(chat_factory, runtime
     await ada.press("Talk to a manager")
     await tunde.expect("Your client wants to talk to you.")
     relay = await relay_of(owner)
-    assert await alert_slow_replies(runtime.notifier, relay.started_at + 9 * MINUTE, LIMIT) == 0
+    # Asking for a manager is already waiting for one.
+    assert relay.waiting_since == relay.started_at
 
     await ada.send("Hello? Anyone?")
     await tunde.expect("Hello? Anyone?")
     await runtime.supervisor.wait_idle()
     waiting = (await relay_of(owner)).waiting_since
-    assert waiting is not None
+    assert waiting == relay.started_at
 
     assert await alert_slow_replies(runtime.notifier, waiting + 4 * MINUTE, LIMIT) == 0
     assert await alert_slow_replies(runtime.notifier, waiting + 6 * MINUTE, LIMIT) == 1
@@ -89,3 +90,17 @@ async def test_a_closed_chat_raises_no_alert(chat_factory, runtime):
     relay = await relay_of(owner)
     assert await alert_slow_replies(runtime.notifier, relay.started_at + 30 * MINUTE, LIMIT) == 0
     assert not await StaffReminder.exists()
+
+
+async def test_the_managers_own_head_hears_of_it_not_another_team(chat_factory, runtime):
+    olga, _olga = await staff(chat_factory, "Olga Ivanova", Role.HEAD_OF_SALES)
+    bisi, bisi_head = await staff(chat_factory, "Bisi Head", Role.HEAD_OF_SALES)
+    tunde, manager = await staff(chat_factory, "Tunde Bakare")
+    await Employee.filter(id=manager.id).update(head_id=bisi_head.id)
+    ada, owner = await client(chat_factory, "telegram", "+234 803 555 0309", manager=manager)
+    await ada.press("Talk to a manager")  # and then waits, without typing anything
+    await tunde.expect("Your client wants to talk to you.")
+    relay = await relay_of(owner)
+    assert await alert_slow_replies(runtime.notifier, relay.started_at + 6 * MINUTE, LIMIT) == 1
+    await bisi.expect("The client has waited 6 min for an answer from Tunde Bakare.")
+    assert not [t for t in olga.said() if "has waited" in t]

@@ -7,8 +7,12 @@ Every message is kept in the dossier, linked to the relay.
 
 from __future__ import annotations
 
-from core.models import Interaction, RelaySession, RelayState
-from core.services.relay import RelaySubject
+import asyncio
+import datetime as dt
+
+from bot.relay_sender import BotRelayMessenger
+from core.models import ChannelIdentity, Interaction, RelaySession, RelayState
+from core.services.relay import RelaySubject, open_relay
 from tests.relay.helpers import client, open_request, relay_of, ru, staff
 
 
@@ -135,3 +139,17 @@ async def test_a_manager_in_a_chat_still_reaches_the_staff_menu(chat_factory):
     await tunde.send("not for the client")
     await tunde.expect("Sorry, I did not understand that.")
     assert "not for the client" not in ada.said()
+
+
+async def test_a_double_tap_opens_one_chat(chat_factory, runtime):
+    _tunde, manager = await staff(chat_factory, "Tunde Bakare")
+    _ada, owner = await client(chat_factory, "telegram", "+234 803 555 0119", manager=manager)
+    identity = await ChannelIdentity.get(client_id=owner.id)
+    messenger = BotRelayMessenger(runtime.registry, runtime.i18n)
+    now = dt.datetime.now(dt.UTC)
+    first, second = await asyncio.gather(
+        open_relay(messenger, identity, now=now), open_relay(messenger, identity, now=now)
+    )
+    assert await RelaySession.filter(client_id=owner.id).count() == 1
+    assert first.relay.id == second.relay.id
+    assert sorted([first.created, second.created]) == [False, True]
