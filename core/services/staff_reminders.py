@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 
 from core.i18n import N_
@@ -23,7 +24,7 @@ from core.services.workday import day_bounds, stale_requests
 log = logging.getLogger(__name__)
 
 TASKS_MESSAGE = N_(
-    "Good morning! Tasks due today: {due}. Overdue: {overdue}. "
+    "Your day: tasks due today: {due}. Overdue: {overdue}. "
     "Open Today in the staff menu to see them."
 )
 STALE_MESSAGE = N_(
@@ -59,9 +60,12 @@ async def remind_due_tasks(notifier: Notifier, now: dt.datetime, zone: ZoneInfo)
         open_tasks = Task.filter(employee_id=person.id, done_at=None)
         due = await open_tasks.filter(due_at__gte=start, due_at__lt=end).count()
         overdue = await open_tasks.filter(due_at__lt=start).count()
-        await StaffReminder.create(
-            employee=person, kind=StaffReminderKind.TASKS_DUE, day=today, sent_at=now
-        )
+        try:
+            await StaffReminder.create(
+                employee=person, kind=StaffReminderKind.TASKS_DUE, day=today, sent_at=now
+            )
+        except IntegrityError:
+            continue  # another run claimed today's reminder for this person first
         if await alert_staff(notifier, [person], TASKS_MESSAGE, due=due, overdue=overdue):
             sent += 1
     return sent

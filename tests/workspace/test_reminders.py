@@ -32,7 +32,7 @@ async def test_the_days_tasks_are_reminded_at_the_chosen_time_once(chat_factory,
     at_time = FrozenClock(MORNING + 15 * MINUTE)  # 08:45 in Lagos
     assert await task_reminders_job(at_time, runtime.notifier) == 1
     await tunde.expect(
-        "Good morning! Tasks due today: 1. Overdue: 1. Open Today in the staff menu to see them."
+        "Your day: tasks due today: 1. Overdue: 1. Open Today in the staff menu to see them."
     )
     assert await task_reminders_job(FrozenClock(MORNING + 60 * MINUTE), runtime.notifier) == 0
     # The next day it comes again.

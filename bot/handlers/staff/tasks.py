@@ -51,6 +51,7 @@ router.message.filter(IsStaff())
 router.callback_query.filter(IsStaff())
 
 SHOWN = 10
+LINE_CHARS = 160
 TITLE_MAX = 200
 
 
@@ -61,6 +62,14 @@ def task_line(task: Task, zone: ZoneInfo) -> str:
     if client is not None:
         parts.append(client.name)
     return " · ".join(parts)
+
+
+def _capped(lines: list[str]) -> list[str]:
+    """A section of Today short enough for one chat message; the rest is in My plan."""
+    shown = [line[:LINE_CHARS] for line in lines[:SHOWN]]
+    if len(lines) > SHOWN:
+        shown.append(_("…and {n} more in My plan.", n=len(lines) - SHOWN))
+    return shown
 
 
 def _tasks_keyboard(items: list[Task], zone: ZoneInfo) -> InlineKeyboardMarkup:
@@ -101,9 +110,9 @@ async def on_today(
     day = await today(actor, clock.now(), zone, settings.stale_request_days)
     lines = [_("Today")]
     lines += ["", _("Due today: {n}", n=len(day.due_today))]
-    lines += [task_line(t, zone) for t in day.due_today]
+    lines += _capped([task_line(t, zone) for t in day.due_today])
     lines += ["", _("Overdue: {n}", n=len(day.overdue))]
-    lines += [task_line(t, zone) for t in day.overdue]
+    lines += _capped([task_line(t, zone) for t in day.overdue])
     if actor.can(Permission.MAKE_QUOTES):
         lines += ["", _("Requests waiting for a manager: {n}", n=day.waiting_count)]
         lines += [
@@ -217,7 +226,11 @@ async def on_task(callback: CallbackQuery, callback_data: TaskCb, bot: Bot, acto
 async def on_rate(
     callback: CallbackQuery, callback_data: TaskCb, bot: Bot, state: FSMContext, actor: Actor
 ) -> None:
-    if not actor.can(Permission.MANAGE_PLANS) or not 1 <= callback_data.mark <= 5:
+    if (
+        not actor.can(Permission.MANAGE_PLANS)
+        or not 1 <= callback_data.mark <= 5
+        or not 0 < callback_data.task <= MAX_ID
+    ):
         await callback.answer()
         return
     await state.set_state(StaffTasks.comment)
@@ -280,6 +293,9 @@ async def on_to_rate(callback: CallbackQuery, bot: Bot, actor: Actor) -> None:
 async def on_done(
     callback: CallbackQuery, callback_data: TaskCb, bot: Bot, state: FSMContext
 ) -> None:
+    if not 0 < callback_data.task <= MAX_ID:
+        await callback.answer()
+        return
     await state.set_state(StaffTasks.result)
     await state.update_data(task=callback_data.task)
     await say(bot, callback, _("What came of it? One line (or a dash if nothing to add):"))
@@ -526,9 +542,15 @@ async def on_figures(callback: CallbackQuery, bot: Bot, actor: Actor, clock: Clo
         return
     zone, _ends = await _zone()
     now = clock.now()
-    start, _end = day_bounds(now, zone)
-    monday = start - dt.timedelta(days=now.astimezone(zone).weekday())
-    figures = await task_service.plan_vs_done(actor, monday, monday + dt.timedelta(days=7), now)
+    # The week in the company's calendar: Monday's and next Monday's local midnights, which
+    # are not always 7 × 24 hours apart (a clock change).
+    today_local = now.astimezone(zone).date()
+    monday = today_local - dt.timedelta(days=today_local.weekday())
+    week_start = day_bounds(dt.datetime.combine(monday, dt.time(12), zone), zone)[0]
+    week_end = day_bounds(
+        dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(12), zone), zone
+    )[0]
+    figures = await task_service.plan_vs_done(actor, week_start, week_end, now)
     lines = [_("This week: planned / done / late / overdue · quality")]
     for f in figures:
         quality = f"{f.quality:.1f}" if f.quality is not None else "—"
