@@ -166,3 +166,19 @@ async def test_a_client_cannot_press_a_managers_relay_button(chat_factory):
     await ada.press_data(RelayCb(action=RelayAction.END, relay=relay.id).pack())
     await ada.expect("This button is no longer available.")
     assert (await relay_of(owner)).closed_at is None
+
+
+async def test_a_managers_stop_goes_to_the_client_and_a_sticker_is_explained(chat_factory):
+    tunde, _manager, ada, _owner = await _chatting(
+        chat_factory, "telegram", "+234 803 555 0206", manager_channel="viber"
+    )
+    await tunde.press("Reply")
+    await tunde.expect("Write your reply to Ada")
+    await tunde.send("Stop")  # a word in the chat, not a consent withdrawal
+    await ada.expect("Stop")
+    await ada.send_other()
+    await ada.expect(
+        "Only text messages reach the manager in this chat for now. Please write it in words."
+    )
+    await tunde.send_other()
+    await tunde.expect("Only text reaches the client in a live chat for now.")

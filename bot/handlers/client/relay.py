@@ -21,11 +21,15 @@ from bot.keyboards.relay import ClientEndCb, client_chat_keyboard
 from bot.relay_sender import BotRelayMessenger
 from bot.replies import say
 from core.errors import ConsentRequired, NotFound
-from core.i18n import I18n, _
+from core.i18n import N_, I18n, _
 from core.models import ChannelIdentity
 from core.ports import Clock
 from core.services import onboarding
 from core.services.relay import Side, client_message, close_relay, open_relay, open_relay_of
+
+TEXT_ONLY_CLIENT = N_(
+    "Only text messages reach the manager in this chat for now. Please write it in words."
+)
 
 router = Router(name=__name__)
 router.message.filter(IsClient())
@@ -68,6 +72,12 @@ async def on_talk_to_manager(
     else:
         text = _("A manager will answer you here soon. Write your message.")
     await say(bot, callback, text, reply_markup=client_chat_keyboard(opened.relay.id))
+
+
+@router.message(StateFilter(None), ~F.text, InRelay())
+async def on_relay_not_text(message: Message, bot: Bot) -> None:
+    """A photo or voice note cannot reach the manager yet: say so rather than "not understood"."""
+    await say(bot, message, _(TEXT_ONLY_CLIENT))
 
 
 @router.message(StateFilter(None), F.text, InRelay())

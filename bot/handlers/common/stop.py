@@ -15,6 +15,7 @@ from core.errors import NotFound
 from core.i18n import I18n, _
 from core.models import ChannelIdentity
 from core.ports import Clock
+from core.services.access import Actor
 from core.services.consent import record_consent, stop_words
 from core.services.relay import Side, close_relay, open_relay_of
 
@@ -22,7 +23,12 @@ router = Router(name=__name__)
 
 
 class IsStopWord(BaseFilter):
-    async def __call__(self, message: Message) -> bool:
+    """STOP from a client. Staff have no consent to withdraw: their "stop" is just a word
+    (in a live chat, one for the client to read)."""
+
+    async def __call__(self, message: Message, actor: Actor | None = None) -> bool:
+        if actor is not None and actor.is_staff:
+            return False
         text = (message.text or "").strip().rstrip("!.").casefold()
         return bool(text) and text in stop_words()
 

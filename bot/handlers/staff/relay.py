@@ -19,7 +19,7 @@ from bot.keyboards.staff import staff_menu
 from bot.relay_sender import BotRelayMessenger
 from bot.replies import say
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.i18n import I18n, _
+from core.i18n import N_, I18n, _
 from core.ports import Clock
 from core.services.access import Actor
 from core.services.relay import (
@@ -35,6 +35,10 @@ from core.services.relay import (
     relay_of_manager,
     send_canned,
     take_relay,
+)
+
+TEXT_ONLY_STAFF = N_(
+    "Only text reaches the client in a live chat for now. Please write it in words."
 )
 
 router = Router(name=__name__)
@@ -174,6 +178,12 @@ async def on_end(
         _("You ended the chat with {client}.", client=await client_name_of(relay)),
         reply_markup=staff_menu(),
     )
+
+
+@router.message(RelayChat.talking, ~F.text)
+async def on_not_text(message: Message, bot: Bot) -> None:
+    """Photos, voice and files do not cross messengers yet: say so instead of dropping them."""
+    await say(bot, message, _(TEXT_ONLY_STAFF))
 
 
 @router.message(RelayChat.talking, F.text)
