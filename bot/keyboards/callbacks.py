@@ -176,6 +176,7 @@ class AssignStep(StrEnum):
     REMIND_AT = "rt"
     DUTY = "du"
     TO_RATE = "tr"
+    KIND = "k"
 
 
 class AssignCb(CallbackData, prefix="as"):

@@ -64,6 +64,15 @@ async def test_a_head_sets_a_task_the_manager_does_it_and_the_head_sees_the_figu
     # The other head's manager is not in Bisi's team.
     assert [label for label, _ in people.buttons] == ["Bisi Head", "Tunde Bakare"]
     await bisi.press("Tunde Bakare")
+    kinds = await bisi.expect("What kind of task?")
+    assert [label for label, _ in kinds.buttons] == [
+        "Call",
+        "Meet",
+        "Send an offer",
+        "Collect payment",
+        "Other",
+    ]
+    await bisi.press("Meet")
     await bisi.expect("What is the task?")
     await bisi.send("Call Kano Textiles about December")
     await bisi.expect("When is it due? Pick or type a date:")
@@ -75,7 +84,11 @@ async def test_a_head_sets_a_task_the_manager_does_it_and_the_head_sees_the_figu
     await bisi.press("In 3 days")
     await bisi.expect("Task set, due")
     task = await Task.get()
-    assert (task.employee_id, task.created_by_id) == (manager.id, head.id)
+    assert (task.employee_id, task.created_by_id, task.kind.value) == (
+        manager.id,
+        head.id,
+        "meeting",
+    )
 
     await tunde.press("My plan")
     plan = await tunde.expect("My plan: open tasks")

@@ -446,8 +446,23 @@ async def on_person(
     if not callback_data.value.isdigit():
         await callback.answer()
         return
-    await state.set_state(StaffTasks.title)
     await state.update_data(assignee=int(callback_data.value), client=None)
+    builder = InlineKeyboardBuilder()
+    for kind, label in task_service.KIND_LABELS.items():
+        builder.button(text=_(label), callback_data=AssignCb(step=AssignStep.KIND, value=kind))
+    builder.adjust(2)
+    await say(bot, callback, _("What kind of task?"), reply_markup=builder.as_markup())
+
+
+@router.callback_query(AssignCb.filter(F.step == AssignStep.KIND))
+async def on_kind(
+    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, state: FSMContext
+) -> None:
+    if callback_data.value not in task_service.KIND_LABELS:
+        await callback.answer()
+        return
+    await state.set_state(StaffTasks.title)
+    await state.update_data(kind=callback_data.value)
     await say(
         bot, callback, _("What is the task? One line, e.g. Call Ada about the December load:")
     )
