@@ -355,6 +355,7 @@ async def seed_demo(settings: Settings, if_empty: bool) -> None:
         await demo.seed_demo_network()
         await demo.seed_demo_sales()
         await demo.seed_demo_workspace()
+        await demo.seed_demo_shipments()
         _employee, password = await auth.create_admin("Administrator", "admin")
         print(f"Demo data loaded, with {cities} of the world's cities as locations.")
         print(f"Admin panel: http://{settings.host}:{settings.port}/admin/")

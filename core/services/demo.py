@@ -28,6 +28,9 @@ from core.models import (
     QuoteRequest,
     RefusalReason,
     Role,
+    Shipment,
+    ShipmentEvent,
+    ShipmentStatus,
     Tag,
     Tariff,
     Task,
@@ -43,6 +46,7 @@ from core.services.quote_requests import (
     open_request_for,
 )
 from core.services.quoting import ready_at
+from core.services.shipments import EventInput, record_event
 
 
 async def database_is_empty() -> bool:
@@ -157,6 +161,35 @@ async def seed_demo_workspace() -> int:
                     language=language, text=text, position=position, using_db=conn
                 )
     return len(tasks)
+
+
+async def seed_demo_shipments() -> int:
+    """The demo order on its way: picked up and on its first leg, reported by the dispatcher.
+
+    Goes through the same event rules as everyone; does nothing when events exist.
+    """
+    if await ShipmentEvent.exists():
+        return 0
+    dispatcher = await Employee.get_or_none(name="Chidi Okafor", role=Role.DISPATCHER)
+    if dispatcher is None:
+        return 0
+    actor = Actor(
+        kind=ActorKind.STAFF,
+        language="en",
+        employee_id=dispatcher.id,
+        role=Role.DISPATCHER,
+        name=dispatcher.name,
+    )
+    made = 0
+    for shipment in await Shipment.all():
+        now = dt.datetime.now(dt.UTC)
+        for status, place in (
+            (ShipmentStatus.PICKED_UP, "Lagos"),
+            (ShipmentStatus.IN_TRANSIT, "Lagos"),
+        ):
+            await record_event(actor, shipment.number, EventInput(status=status, place=place), now)
+            made += 1
+    return made
 
 
 async def seed_demo_network() -> bool:

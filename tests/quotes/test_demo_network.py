@@ -12,6 +12,8 @@ from core.models import (
     Order,
     QuoteRequest,
     RequestState,
+    Shipment,
+    ShipmentStatus,
     Task,
 )
 from core.services import demo, pricing
@@ -70,3 +72,15 @@ async def test_the_demo_manager_has_a_plan_and_canned_replies(runtime):
     titles = await Task.filter(employee=tunde).order_by("due_at").values_list("title", flat=True)
     assert titles[0] == "Call about the Lagos → Kano quote"
     assert await CannedReply.filter(language="yo").count() == 2
+
+
+async def test_the_demo_order_is_on_its_way(runtime):
+    await demo.seed_demo()
+    await load_world_cities(min_population=2_000_000)
+    await demo.seed_demo_network()
+    await demo.seed_demo_sales()
+    assert await demo.seed_demo_shipments() == 2
+    assert await demo.seed_demo_shipments() == 0  # once only
+    shipment = await Shipment.get()
+    assert shipment.status is ShipmentStatus.IN_TRANSIT
+    assert (await QuoteRequest.get(order__id=shipment.order_id)).state is RequestState.IN_TRANSIT
