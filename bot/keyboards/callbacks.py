@@ -27,6 +27,8 @@ class SettingsAction(StrEnum):
     LANGUAGE = "lang"
     CONSENT_ON = "on"
     CONSENT_OFF = "off"
+    SERVICE_ON = "son"
+    SERVICE_OFF = "soff"
 
 
 class LanguageCb(CallbackData, prefix="lg"):

@@ -78,12 +78,14 @@ def _main_menu(locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def settings_keyboard(consent_granted: bool) -> InlineKeyboardMarkup:
-    return _settings_keyboard(current_locale(), consent_granted)
+def settings_keyboard(consent_granted: bool, service_on: bool = False) -> InlineKeyboardMarkup:
+    return _settings_keyboard(current_locale(), consent_granted, service_on)
 
 
 @cache
-def _settings_keyboard(locale: str, consent_granted: bool) -> InlineKeyboardMarkup:
+def _settings_keyboard(
+    locale: str, consent_granted: bool, service_on: bool
+) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Language"), callback_data=SettingsCb(action=SettingsAction.LANGUAGE))
     if consent_granted:
@@ -93,6 +95,15 @@ def _settings_keyboard(locale: str, consent_granted: bool) -> InlineKeyboardMark
         toggle = _("Allow messages on this channel")
         action = SettingsAction.CONSENT_ON
     builder.button(text=toggle, callback_data=SettingsCb(action=action))
+    if not consent_granted:
+        # No offers, but the client may still want to hear where their cargo is.
+        if service_on:
+            service = _("Stop order and delivery updates")
+            service_action = SettingsAction.SERVICE_OFF
+        else:
+            service = _("Only order and delivery updates")
+            service_action = SettingsAction.SERVICE_ON
+        builder.button(text=service, callback_data=SettingsCb(action=service_action))
     builder.button(text=_("Back to menu"), callback_data=MenuCb(item=MenuItem.HOME))
     builder.adjust(1)
     return builder.as_markup()

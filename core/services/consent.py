@@ -18,6 +18,10 @@ CONSENT_TEXT = N_(
     "sending STOP."
 )
 STOP_WORD = N_("STOP")
+# The narrower question a client can answer in Settings after saying no to messages.
+SERVICE_TEXT = N_(
+    "Updates about your own quotes, orders and deliveries on this channel, and nothing else."
+)
 
 
 def consent_text(language: str) -> str:
@@ -66,8 +70,9 @@ async def record_consent(
     evidence: str,
     *,
     recorded_by_id: int | None = None,
+    purpose: ConsentPurpose = ConsentPurpose.MESSAGES,
 ) -> tuple[Consent | None, bool]:
-    """Record a grant or withdrawal made on the identity's channel.
+    """Record a grant or withdrawal made on the identity's channel, for one purpose.
 
     Returns (the log entry, changed). An answer equal to the current state changes nothing
     and writes nothing, so a repeated STOP or a double tap leaves one entry.
@@ -82,7 +87,9 @@ async def record_consent(
         if identity is None or identity.client_id is None:
             raise NotFound()
         latest = (
-            await Consent.filter(client_id=identity.client_id, channel=identity.channel)
+            await Consent.filter(
+                client_id=identity.client_id, channel=identity.channel, purpose=purpose
+            )
             .using_db(conn)
             .order_by("-created_at", "-id")
             .first()
@@ -94,9 +101,14 @@ async def record_consent(
             client_id=identity.client_id,
             identity=identity,
             channel=identity.channel,
+            purpose=purpose,
             granted=granted,
             text_version=CONSENT_TEXT_VERSION,
-            text_shown=consent_text(language),
+            text_shown=(
+                consent_text(language)
+                if purpose is ConsentPurpose.MESSAGES
+                else current_i18n().gettext(SERVICE_TEXT, language)
+            ),
             language=language,
             evidence=evidence[:200],
             recorded_by_id=recorded_by_id,
@@ -105,7 +117,7 @@ async def record_consent(
         await ConsentState.update_or_create(
             client_id=identity.client_id,
             channel=identity.channel,
-            purpose=ConsentPurpose.MESSAGES,
+            purpose=purpose,
             defaults={"granted": granted, "updated_at": entry.created_at},
             using_db=conn,
         )
@@ -121,6 +133,16 @@ async def record_consent(
         return entry, True
 
 
+async def withdraw_everything(identity_id: int, evidence: str) -> bool:
+    """STOP: no offers and no updates on this channel, whatever was answered before."""
+    _, changed = await record_consent(identity_id, False, evidence)
+    identity = await ChannelIdentity.get(id=identity_id)
+    if await service_consent(identity.client_id, Channel(identity.channel)):  # type: ignore[arg-type]
+        await record_consent(identity_id, False, evidence, purpose=ConsentPurpose.SERVICE)
+        changed = True
+    return changed
+
+
 async def withdraw_for_channel_account(channel: Channel, external_id: str, evidence: str) -> bool:
     """The platform says the person left (Viber `unsubscribed`): withdraw for their client."""
     identity = await ChannelIdentity.get_or_none(channel=channel, external_id=external_id)
@@ -130,5 +152,4 @@ async def withdraw_for_channel_account(channel: Channel, external_id: str, evide
     await identity.save(update_fields=["subscribed"])
     if identity.client_id is None:
         return False
-    _, changed = await record_consent(identity.id, False, evidence)
-    return changed
+    return await withdraw_everything(identity.id, evidence)

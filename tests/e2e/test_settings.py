@@ -7,7 +7,7 @@ import time
 
 from core.i18n import current_i18n
 from core.models import Client, Consent
-from core.services.consent import CONSENT_TEXT
+from core.services.consent import CONSENT_TEXT, service_consent
 from tests.contract.test_onboarding import onboard
 
 
@@ -85,3 +85,27 @@ async def test_viber_unsubscribe_withdraws_consent(chat_factory, runtime):
     latest = await Consent.filter(client=client).order_by("-id").first()
     assert latest.granted is False
     assert latest.evidence.startswith("viber:unsubscribed:")
+
+
+async def test_no_offers_but_delivery_updates_is_a_separate_answer(chat):
+    await onboard(chat, "+234 803 444 5577", language="English")
+    await chat.press("Settings")
+    await chat.expect("Messages on this channel: allowed.")
+    await chat.press("Stop messages on this channel")
+    shown = await chat.expect("Messages on this channel: not allowed.")
+    assert "Only order and delivery updates" in [label for label, _ in shown.buttons]
+    await chat.press("Only order and delivery updates")
+    narrowed = await chat.expect(
+        "Messages on this channel: only updates about your orders and deliveries."
+    )
+    assert "Stop order and delivery updates" in [label for label, _ in narrowed.buttons]
+    client = await Client.get(phone="+2348034445577")
+    answers = [
+        (c.purpose.value, c.granted) for c in await Consent.filter(client=client).order_by("id")
+    ]
+    assert answers == [("messages", True), ("messages", False), ("service", True)]
+    assert await service_consent(client.id, chat.channel)
+    # STOP ends both.
+    await chat.send("STOP")
+    await chat.expect("Done. You will not receive messages from us on this channel.")
+    assert not await service_consent(client.id, chat.channel)

@@ -21,7 +21,7 @@ from core.i18n import _, current_i18n
 from core.models import Channel, ChannelIdentity
 from core.services import onboarding
 from core.services.access import Actor
-from core.services.consent import current_consent, record_consent
+from core.services.consent import current_consent, record_consent, service_consent
 
 router = Router(name=__name__)
 
@@ -45,7 +45,10 @@ async def on_language_chosen(
             await state.clear()
             return
         granted = await current_consent(identity.client_id, identity.channel)
-        await say(bot, callback, _("Settings"), reply_markup=settings_keyboard(bool(granted)))
+        service = await service_consent(identity.client_id, Channel(identity.channel))
+        await say(
+            bot, callback, _("Settings"), reply_markup=settings_keyboard(bool(granted), service)
+        )
 
 
 @router.message(Onboarding.phone, F.contact)

@@ -12,21 +12,48 @@ from bot.keyboards.callbacks import MenuCb, MenuItem, SettingsAction, SettingsCb
 from bot.keyboards.client import language_keyboard, settings_keyboard
 from bot.replies import evidence_of, say
 from core.i18n import _
-from core.models import Channel, ChannelIdentity
-from core.services.consent import current_consent, record_consent
+from core.models import Channel, ChannelIdentity, ConsentPurpose
+from core.services.consent import (
+    current_consent,
+    record_consent,
+    service_consent,
+    withdraw_everything,
+)
 
 router = Router(name=__name__)
 router.callback_query.filter(IsClient())
 
 
 async def _show_settings(bot: Bot, callback: CallbackQuery, identity: ChannelIdentity) -> None:
-    granted = await current_consent(identity.client_id, identity.channel)
-    status = (
-        _("Messages on this channel: allowed.")
-        if granted
-        else _("Messages on this channel: not allowed.")
+    granted = bool(await current_consent(identity.client_id, identity.channel))
+    service = await service_consent(identity.client_id, Channel(identity.channel))
+    if granted:
+        status = _("Messages on this channel: allowed.")
+    elif service:
+        status = _("Messages on this channel: only updates about your orders and deliveries.")
+    else:
+        status = _("Messages on this channel: not allowed.")
+    await say(bot, callback, status, reply_markup=settings_keyboard(granted, service))
+
+
+@router.callback_query(
+    SettingsCb.filter(F.action.in_({SettingsAction.SERVICE_ON, SettingsAction.SERVICE_OFF}))
+)
+async def on_service_updates(
+    callback: CallbackQuery,
+    callback_data: SettingsCb,
+    bot: Bot,
+    identity: ChannelIdentity,
+    channel: Channel,
+) -> None:
+    """Service updates alone: a separate purpose from offers, recorded with its own text."""
+    await record_consent(
+        identity.id,
+        callback_data.action is SettingsAction.SERVICE_ON,
+        evidence_of(channel, callback),
+        purpose=ConsentPurpose.SERVICE,
     )
-    await say(bot, callback, status, reply_markup=settings_keyboard(bool(granted)))
+    await _show_settings(bot, callback, identity)
 
 
 @router.callback_query(MenuCb.filter(F.item == MenuItem.SETTINGS))
@@ -48,5 +75,5 @@ async def on_allow_messages(callback: CallbackQuery, bot: Bot, state: FSMContext
 async def on_stop_messages(
     callback: CallbackQuery, bot: Bot, identity: ChannelIdentity, channel: Channel
 ) -> None:
-    await record_consent(identity.id, False, evidence_of(channel, callback))
+    await withdraw_everything(identity.id, evidence_of(channel, callback))
     await _show_settings(bot, callback, identity)

@@ -16,7 +16,7 @@ from core.i18n import I18n, _
 from core.models import ChannelIdentity
 from core.ports import Clock
 from core.services.access import Actor
-from core.services.consent import record_consent, stop_words
+from core.services.consent import stop_words, withdraw_everything
 from core.services.relay import Side, close_relay, open_relay_of
 
 router = Router(name=__name__)
@@ -43,7 +43,7 @@ async def on_stop(
     clock: Clock,
 ) -> None:
     if identity.client_id is not None:
-        await record_consent(identity.id, False, evidence_of(identity.channel, message))
+        await withdraw_everything(identity.id, evidence_of(identity.channel, message))
         # A live chat ends too: the manager is told rather than left writing into silence.
         relay = await open_relay_of(identity.id)
         if relay is not None:
