@@ -40,3 +40,16 @@ class StaffTasks(StatesGroup):
     due = State()
     remind_at = State()
     comment = State()
+
+
+class ClientTrack(StatesGroup):
+    number = State()
+
+
+class StaffShipments(StatesGroup):
+    find = State()
+    details = State()
+    reason = State()
+    attach = State()
+    recipient = State()
+    proof = State()

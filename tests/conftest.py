@@ -131,6 +131,8 @@ def test_settings(tmp_dir: str, telegram_url: str, viber_url: str, **overrides):
         "viber_auth_token": AUTH_TOKEN,
         "viber_api_url": viber_url,
         "viber_bot_name": "OnaTest",
+        # Photos the tests upload stay in the test's own directory, not in the checkout.
+        "media_dir": f"{tmp_dir}/media",
     }
     values.update(overrides)
     return load_settings(**values)

@@ -10,6 +10,7 @@ degrades here, never in a handler.
 from __future__ import annotations
 
 import abc
+import hashlib
 import itertools
 import json
 import time
@@ -161,6 +162,10 @@ class SyntheticSession(BaseSession):
         yield b""  # pragma: no cover
 
 
+def _unique(file_id: str) -> str:
+    return hashlib.sha256(file_id.encode()).hexdigest()[:32]
+
+
 class UpdateFactory:
     """Bot API-shaped updates for channels that have none of their own, bound to the bot."""
 
@@ -199,6 +204,24 @@ class UpdateFactory:
     def other(self, chat_id: int, name: str) -> Update:
         """A message with content the engine does not read (a sticker, a picture, a file)."""
         return self._update(message=self._message(chat_id, name))
+
+    def photo(self, chat_id: int, name: str, file_id: str, caption: str = "") -> Update:
+        """A picture; `file_id` is whatever the channel fetches it by (Viber: its media URL)."""
+        size = {"file_id": file_id, "file_unique_id": _unique(file_id), "width": 0, "height": 0}
+        content: dict[str, Any] = {"photo": [size]}
+        if caption:
+            content["caption"] = caption
+        return self._update(message=self._message(chat_id, name, **content))
+
+    def document(
+        self, chat_id: int, name: str, file_id: str, file_name: str, size: int | None
+    ) -> Update:
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": _unique(file_id)}
+        if file_name:
+            document["file_name"] = file_name
+        if size is not None:
+            document["file_size"] = size
+        return self._update(message=self._message(chat_id, name, document=document))
 
     def button(self, chat_id: int, name: str, data: str) -> Update:
         message = self._message(chat_id, name, text="")

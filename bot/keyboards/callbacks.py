@@ -186,3 +186,30 @@ class AssignCb(CallbackData, prefix="as"):
 
     step: AssignStep
     value: str = ""
+
+
+class TrackCb(CallbackData, prefix="tr"):
+    """A client's shipment picked from their open ones (the number, as the client types it)."""
+
+    number: str
+
+
+class ShipAction(StrEnum):
+    LIST = "ls"
+    OPEN = "op"
+    MOVE = "mv"  # the statuses that may follow, recorded at once
+    STATUS = "st"  # value: the status
+    EVENT = "ev"  # the statuses, then "place; note"
+    DETAILS = "ed"  # value: the status
+    PUSH = "pu"  # value: the status pushed through with a reason
+    ATTACH = "at"
+    CARRIER = "cr"  # value: "" (the legs), "<leg>" (its carriers), "<leg>.<carrier id>"
+    SKIP = "sk"  # skip the current optional step
+
+
+class ShipCb(CallbackData, prefix="sh"):
+    """Shipments in the staff bot: dispatchers, managers and carriers' people."""
+
+    action: ShipAction
+    number: str = ""
+    value: str = ""

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import InvalidInput, InviteInvalid, PermissionDenied
 from core.i18n import N_
-from core.models import AuditLog, ChannelIdentity, Employee, Role, StaffInvite
+from core.models import AuditLog, Carrier, ChannelIdentity, Employee, Role, StaffInvite
 from core.ports import Clock
 from core.services import audit
 from core.services.access import Actor
@@ -36,14 +36,34 @@ class Invite:
 
 
 async def invite_staff(
-    name: str, role: Role, clock: Clock, ttl: dt.timedelta, *, invited_by: str = "cli"
+    name: str,
+    role: Role,
+    clock: Clock,
+    ttl: dt.timedelta,
+    *,
+    invited_by: str = "cli",
+    carrier_id: int | None = None,
 ) -> Invite:
-    """Create the employee and a single-use code valid for `ttl`; only the code's hash is kept."""
+    """Create the employee and a single-use code valid for `ttl`; only the code's hash is kept.
+
+    A carrier's person (Role.CARRIER) speaks for one carrier, named by `carrier_id`.
+    """
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise InvalidInput("name", N_("Enter a name of 1 to 200 characters."))
+    if role is Role.CARRIER and carrier_id is None:
+        raise InvalidInput("carrier_id", N_("A carrier's person needs their carrier's #id."))
+    if role is not Role.CARRIER and carrier_id is not None:
+        raise InvalidInput("carrier_id", N_("Only a carrier's person is linked to a carrier."))
     async with in_transaction() as conn:
-        employee = await Employee.create(name=name, role=role, using_db=conn)
+        if (
+            carrier_id is not None
+            and not await Carrier.filter(id=carrier_id).using_db(conn).exists()
+        ):
+            raise InvalidInput("carrier_id", N_("No carrier has that #id."))
+        employee = await Employee.create(
+            name=name, role=role, carrier_id=carrier_id, using_db=conn
+        )
         return await issue_invite(employee, clock, ttl, invited_by=invited_by, connection=conn)
 
 

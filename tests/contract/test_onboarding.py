@@ -49,7 +49,7 @@ async def onboard(chat, phone: str, language: str = "Русский") -> None:
 async def test_onboarding_is_the_same_on_every_channel(chat):
     await onboard(chat, "+234 803 111 2233")
     await chat.press(ru("Track a delivery"))
-    await chat.expect(ru("This is coming soon. Thank you for your patience!"))
+    await chat.expect(ru("Type your shipment number, e.g. ON-26-00001."))
     await chat.send("стоп")
     await chat.expect(
         ru(

@@ -86,7 +86,7 @@ async def test_web_chat_onboarding_and_reload_keeps_the_visitor(runtime, page):
     await onboard_in_browser(page, runtime.base_url)
     await button(page, "Track a delivery").click()
     await expect(
-        bot_says(page, "This is coming soon. Thank you for your patience!")
+        bot_says(page, "Type your shipment number, e.g. ON-26-00001.")
     ).to_be_visible()
     visitor = await page.evaluate("localStorage.getItem('ona.visitor')")
     assert visitor
@@ -103,8 +103,12 @@ async def test_web_chat_onboarding_and_reload_keeps_the_visitor(runtime, page):
     await page.locator("#text").fill("hello")
     await page.locator("#form button[type=submit]").click()
     await expect(page.locator("li.msg--mine", has_text="hello")).to_be_visible()
+    # Still in "Track a delivery" after the reload: the text is taken as a number.
     await expect(
-        bot_says(page, "Sorry, I did not understand that. Please use the menu.")
+        bot_says(
+            page,
+            "We could not find a shipment of yours with this number. Check it and try again.",
+        )
     ).to_be_visible()
     await expect(bot_says(page, "Send /start to begin.")).to_have_count(0)
     await runtime.supervisor.wait_idle()

@@ -36,6 +36,7 @@ async def test_invite_links_the_account_once(chat_factory):
         "Log a contact",
         "My plan",
         "Requests",
+        "Shipments",
     ]
     identity = await ChannelIdentity.get(external_id=str(tunde.user_id))
     assert identity.employee_id == invite.employee.id

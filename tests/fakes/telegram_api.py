@@ -23,11 +23,36 @@ class FakeTelegramAPI(Recorder):
         self._runner: web.AppRunner | None = None
         self._message_ids = itertools.count(1000)
         self._updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        # Files people "sent": file id → (path, bytes), served by getFile and /file/bot….
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self._file_ids = itertools.count(1)
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner, self.url = await start_server(app)
+
+    def reset(self) -> None:
+        super().reset()
+        self.files.clear()
+
+    def add_file(self, data: bytes, extension: str = "jpg") -> str:
+        """Keep bytes as if a user had uploaded them; returns the file id to put in an update."""
+        number = next(self._file_ids)
+        file_id = f"AgACAgQAAxkBAAI{number:06d}"
+        self.files[file_id] = (f"photos/file_{number}.{extension}", data)
+        return file_id
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != TOKEN:
+            return web.json_response({"ok": False, "error_code": 401}, status=401)
+        path = request.match_info["path"]
+        for stored_path, data in self.files.values():
+            if stored_path == path:
+                await self.record("downloadFile", {"path": path})
+                return web.Response(body=data, content_type="application/octet-stream")
+        return web.json_response({"ok": False, "error_code": 404}, status=404)
 
     async def stop(self) -> None:
         if self._runner:
@@ -63,6 +88,9 @@ class FakeTelegramAPI(Recorder):
             if failure.delay:
                 await asyncio.sleep(failure.delay)
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        if method == "getFile" and str(params.get("file_id", "")) not in self.files:
+            body = {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+            return web.json_response(body, status=400)
         return web.json_response({"ok": True, "result": self._result(method, params)})
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
@@ -88,6 +116,8 @@ class FakeTelegramAPI(Recorder):
                 "has_custom_certificate": False,
                 "pending_update_count": 0,
             }
+        if method == "getFile":
+            return self._file(params)
         if method in {"sendMessage", "editMessageText"}:
             chat_id = int(params["chat_id"])
             return {
@@ -97,6 +127,16 @@ class FakeTelegramAPI(Recorder):
                 "text": params.get("text", ""),
             }
         return True
+
+    def _file(self, params: dict[str, Any]) -> Any:
+        file_id = str(params["file_id"])
+        path, data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id[-8:],
+            "file_size": len(data),
+            "file_path": path,
+        }
 
 
 def rate_limited(retry_after: int = 1) -> Failure:

@@ -18,11 +18,32 @@ class FakeViberAPI(Recorder):
         self.url = ""
         self._runner: web.AppRunner | None = None
         self._tokens = itertools.count(5_000_000_000_000_000_000)
+        # Pictures and files users "sent": Viber hands the bot a URL to fetch each from.
+        self.media: dict[str, bytes] = {}
+        self._media_ids = itertools.count(1)
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/{endpoint}", self._handle)
+        app.router.add_get("/media/{name}", self._media)
         self._runner, self.url = await start_server(app)
+
+    def reset(self) -> None:
+        super().reset()
+        self.media.clear()
+
+    def add_media(self, data: bytes, extension: str = "jpg") -> str:
+        """Serve bytes like Viber's media storage does; returns the URL for the message."""
+        name = f"m{next(self._media_ids)}.{extension}"
+        self.media[name] = data
+        return f"{self.url}/media/{name}"
+
+    async def _media(self, request: web.Request) -> web.Response:
+        data = self.media.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        await self.record("download", {"name": request.match_info["name"]})
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def stop(self) -> None:
         if self._runner:

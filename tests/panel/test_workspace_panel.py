@@ -323,10 +323,11 @@ async def test_dashboard_tiles_of_the_workspace(panel_for):
     await Task.create(employee=manager.employee, title="Late call", due_at=now - HOUR)
     await Task.create(employee=await make_manager("Other"), title="Theirs", due_at=now - HOUR)
     client = await Client.create(name="Waiting Client", phone="+2348030000003")
-    identity = await ChannelIdentity.create(
-        channel=Channel.TELEGRAM, external_id="42", client=client
-    )
-    for owner in (manager.employee, None):
+    for n, owner in enumerate((manager.employee, None)):
+        # One open chat per client chat: two chats need two identities.
+        identity = await ChannelIdentity.create(
+            channel=Channel.TELEGRAM, external_id=f"42{n}", client=client
+        )
         await RelaySession.create(
             client=client,
             identity=identity,

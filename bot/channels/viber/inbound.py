@@ -10,7 +10,13 @@ import logging
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from aiohttp import web
-from viberbot.api.messages import ContactMessage, LocationMessage, TextMessage
+from viberbot.api.messages import (
+    ContactMessage,
+    FileMessage,
+    LocationMessage,
+    PictureMessage,
+    TextMessage,
+)
 from viberbot.api.viber_requests import (
     ViberConversationStartedRequest,
     ViberMessageRequest,
@@ -39,6 +45,12 @@ def viber_signature(auth_token: str, body: bytes) -> str:
 
 def _is_id(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 128
+
+
+def _is_media(value: object) -> bool:
+    return (
+        isinstance(value, str) and value.startswith(("https://", "http://")) and len(value) < 2000
+    )
 
 
 def _well_formed(event: object) -> bool:
@@ -135,4 +147,12 @@ class ViberWebhook:
         if isinstance(message, LocationMessage) and message.location is not None:
             location = message.location
             return self.updates.location(chat_id, name, location.latitude, location.longitude)
+        # Pictures and files carry their media URL where Telegram has a file id; the bot
+        # fetches it (bot/media_download.py) only when a flow asks for a photo.
+        if isinstance(message, PictureMessage) and _is_media(message.media):
+            return self.updates.photo(chat_id, name, message.media, message.text or "")
+        if isinstance(message, FileMessage) and _is_media(message.media):
+            size = message.size if isinstance(message.size, int) else None
+            file_name = message.file_name if isinstance(message.file_name, str) else ""
+            return self.updates.document(chat_id, name, message.media, file_name[:200], size)
         return self.updates.other(chat_id, name)

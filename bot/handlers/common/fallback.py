@@ -26,7 +26,8 @@ async def on_unexpected_during_consent(message: Message, bot: Bot, state: FSMCon
 @router.message()
 async def on_anything_else(message: Message, bot: Bot, actor: Actor) -> None:
     if actor.is_staff:
-        await say(bot, message, _("Sorry, I did not understand that."), reply_markup=staff_menu())
+        text = _("Sorry, I did not understand that.")
+        await say(bot, message, text, reply_markup=staff_menu(actor))
     elif actor.kind is ActorKind.CLIENT:
         await say(
             bot,

@@ -53,7 +53,10 @@ async def show_main_menu(bot: Bot, event: Event, state: FSMContext, actor: Actor
 async def show_staff_menu(bot: Bot, event: Event, state: FSMContext, actor: Actor) -> None:
     await state.clear()
     await say(
-        bot, event, _("Staff menu. Hello, {name}!", name=actor.name), reply_markup=staff_menu()
+        bot,
+        event,
+        _("Staff menu. Hello, {name}!", name=actor.name),
+        reply_markup=staff_menu(actor),
     )
 
 
