@@ -23,6 +23,8 @@ from admin_web.params import has_nul
 from admin_web.routes import add_panel_routes
 from admin_web.security_headers import add_security_headers
 from admin_web.views import health
+from admin_web.views.shipments import upload_size_middleware
+from admin_web.views.tracking import create_tracking
 from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
 from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
@@ -150,6 +152,8 @@ def create_app(
     app.router.add_get("/healthz", health.healthz)
     app.add_subapp("/admin", create_panel(settings, i18n))
     app.add_subapp("/api/v1", create_api(settings, i18n, redis))
+    # The public tracking page: no session, no sign-in, nothing cached or indexed.
+    app.add_subapp("/t", create_tracking(settings, i18n))
     return app
 
 
@@ -164,6 +168,7 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
     # session middleware is outermost so its cookies ride on every answer, errors included.
     panel.middlewares.extend(
         [
+            upload_size_middleware,
             sessions.session_middleware,
             locale_middleware,
             error_middleware,

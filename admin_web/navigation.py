@@ -19,6 +19,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/dashboard", N_("Dashboard"), Permission.VIEW_DASHBOARD),
     NavItem("/admin/pipeline", N_("Pipeline"), Permission.MAKE_QUOTES),
     NavItem("/admin/clients", N_("Clients"), Permission.VIEW_CLIENTS),
+    NavItem("/admin/shipments", N_("Shipments"), Permission.VIEW_SHIPMENTS),
     NavItem("/admin/tasks", N_("Tasks"), Permission.WORK_TASKS),
     NavItem("/admin/plans", N_("Plans"), Permission.WORK_TASKS),
     NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),

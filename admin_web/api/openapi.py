@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from admin_web.api.problems import PROBLEM_MEDIA_TYPE, Problem, kind_for_status
-from admin_web.api.registry import Operation
+from admin_web.api.registry import TEXT_PARAM_PATTERN, HeaderParam, Operation, is_id_param
 from core.services.contacts import MAX_ID
 
 REF = "#/components/schemas/{model}"
@@ -84,11 +84,28 @@ def _query_parameter(name: str, schema: dict[str, Any], required: bool) -> dict[
 
 
 def _path_parameter(name: str) -> dict[str, Any]:
+    if not is_id_param(name):
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "pattern": TEXT_PARAM_PATTERN},
+        }
     return {
         "name": name,
         "in": "path",
         "required": True,
         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    }
+
+
+def _header_parameter(header: HeaderParam) -> dict[str, Any]:
+    return {
+        "name": header.name,
+        "in": "header",
+        "required": False,
+        "description": header.description,
+        "schema": {"type": "string", "minLength": 1, "maxLength": header.max_length},
     }
 
 
@@ -114,6 +131,7 @@ def build_document(operations: list[Operation], version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         parameters = [_path_parameter(name) for name in op.path_params]
+        parameters += [_header_parameter(header) for header in op.headers]
         if op.query is not None:
             query_schema = schemas[refs[(op.query, "validation")]["$ref"].rsplit("/", 1)[1]]
             required = set(query_schema.get("required", []))
@@ -121,17 +139,15 @@ def build_document(operations: list[Operation], version: str) -> dict[str, Any]:
                 _query_parameter(name, prop, name in required)
                 for name, prop in query_schema.get("properties", {}).items()
             ]
-        responses: dict[str, Any] = {
-            str(op.status): {
-                "description": op.response.__doc__.strip().splitlines()[0]
-                if op.response.__doc__
-                else "OK",
-                "headers": {name: _integer_header(text) for name, text in RATE_HEADERS.items()},
-                "content": {
-                    "application/json": {"schema": _ref(refs, op.response, "serialization")}
-                },
-            }
+        success = {
+            "description": op.response.__doc__.strip().splitlines()[0]
+            if op.response.__doc__
+            else "OK",
+            "headers": {name: _integer_header(text) for name, text in RATE_HEADERS.items()},
+            "content": {"application/json": {"schema": _ref(refs, op.response, "serialization")}},
         }
+        statuses = sorted({op.status, *op.other_statuses})
+        responses: dict[str, Any] = {str(s): copy.deepcopy(success) for s in statuses}
         for status in op.problem_statuses:
             responses[str(status)] = _problem_response(status)
         operation: dict[str, Any] = {

@@ -34,6 +34,31 @@ from core.services.contacts import MAX_ID
 
 ACTOR = "api_actor"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
+# A path parameter named `*_id` is a row id; any other is a short code such as a shipment
+# number: letters, digits and dashes.
+TEXT_PARAM = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+TEXT_PARAM_PATTERN = "^[A-Za-z0-9-]{1,20}$"
+
+
+def is_id_param(name: str) -> bool:
+    return name.endswith("_id")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderParam:
+    """A request header an operation reads, for the OpenAPI document."""
+
+    name: str
+    description: str
+    max_length: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A handler's result with a status of its own (one of the operation's `statuses`)."""
+
+    body: BaseModel
+    status: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +70,14 @@ class Call:
     ids: dict[str, int]
     query: Any
     body: Any
+    texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
         return self.request.config_dict[API_SETTINGS]
 
 
-Handler = Callable[[Call], Awaitable[BaseModel]]
+Handler = Callable[[Call], Awaitable[BaseModel | Answer]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +95,9 @@ class Operation:
     description: str = ""
     # Problem statuses beyond the ones every operation can answer (see `problem_statuses`).
     extra_problems: tuple[int, ...] = field(default=())
+    # Success statuses besides `status` that a handler may answer through `Answer`.
+    other_statuses: tuple[int, ...] = field(default=())
+    headers: tuple[HeaderParam, ...] = field(default=())
 
     @property
     def operation_id(self) -> str:
@@ -100,9 +129,23 @@ def page_model(item: type[BaseModel], name: str) -> type[BaseModel]:
     )
 
 
+def _texts(op: Operation, request: web.Request) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for name in op.path_params:
+        if is_id_param(name):
+            continue
+        raw = request.match_info.get(name, "")
+        if not TEXT_PARAM.match(raw):
+            raise ApiProblem("not-found", N_("Not found."))
+        texts[name] = raw
+    return texts
+
+
 def _ids(op: Operation, request: web.Request) -> dict[str, int]:
     ids: dict[str, int] = {}
     for name in op.path_params:
+        if not is_id_param(name):
+            continue
         raw = request.match_info.get(name, "")
         if not raw.isascii() or not raw.isdigit() or len(raw) > 10 or not 0 < int(raw) <= MAX_ID:
             raise ApiProblem("not-found", N_("Not found."))
@@ -161,11 +204,15 @@ def endpoint(op: Operation) -> Callable[[web.Request], Awaitable[web.StreamRespo
             ids=_ids(op, request),
             query=_query(op, request),
             body=await _body(op, request),
+            texts=_texts(op, request),
         )
         result = await op.handler(call)
+        status = op.status
+        if isinstance(result, Answer):
+            result, status = result.body, result.status
         return web.Response(
             text=op.response.model_validate(result).model_dump_json(),
-            status=op.status,
+            status=status,
             content_type="application/json",
         )
 

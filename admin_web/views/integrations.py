@@ -19,7 +19,7 @@ from admin_web.routing import get, post
 from admin_web.sections import Column, Field, Kind, Section
 from core.errors import InvalidInput
 from core.i18n import N_, _
-from core.models import ApiKey, DeliveryState, Role, WebhookEndpoint
+from core.models import ApiKey, Carrier, DeliveryState, Role, WebhookEndpoint
 from core.services.access import ROLE_LABELS, Actor, Permission
 from core.services.api_keys import create_api_key, revoke_api_key
 from core.services.webhooks import (
@@ -42,6 +42,11 @@ STATES = [
 
 async def _roles(actor: Actor) -> list[tuple[str, str]]:
     return [(role.value, _(ROLE_LABELS[role])) for role in Role if role is not Role.ADMIN]
+
+
+async def _carriers(actor: Actor) -> list[tuple[str, str]]:
+    rows = await Carrier.all().order_by("name", "id").values_list("id", "name")
+    return [(str(i), n) for i, n in rows]
 
 
 async def _events(actor: Actor) -> list[tuple[str, str]]:
@@ -81,6 +86,16 @@ class ApiKeysSection(Section):
             choices=_roles,
             help=N_("Give the smallest role that does the job."),
         ),
+        Field(
+            "carrier_id",
+            N_("Carrier company"),
+            Kind.SELECT,
+            choices=_carriers,
+            help=N_(
+                "For the carrier role: the carrier whose system uses the key. It sees and "
+                "reports on that carrier's shipments only, never prices."
+            ),
+        ),
     )
 
     def can_edit(self, actor: Actor, obj: Model | None) -> bool:
@@ -90,9 +105,15 @@ class ApiKeysSection(Section):
         """The key is shown once, on this response; only its hash is stored."""
         actor: Actor = request[ACTOR]
         values, errors = await self.parse(actor, await request.post())
+        carrier = as_id(values.get("carrier_id"))
+        if not errors and values.get("role") == Role.CARRIER.value and carrier is None:
+            errors["carrier_id"] = _("Choose the carrier whose system uses this key.")
         if not errors:
             try:
                 key, plaintext = await create_api_key(actor, values["name"], values["role"])
+                if key.role is Role.CARRIER:
+                    # The key acts for one carrier: bound before anyone has seen it.
+                    await ApiKey.filter(id=key.id).update(carrier_id=carrier)
             except InvalidInput as exc:
                 errors[exc.field] = _(exc.msgid, **exc.params)
             else:

@@ -149,7 +149,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 
 
 # Roles whose day starts somewhere other than the dashboard.
-LANDING = {Role.HEAD_OF_SALES: "pipeline"}
+LANDING = {Role.HEAD_OF_SALES: "pipeline", Role.CARRIER: "shipments"}
 
 
 async def home(request: web.Request) -> web.StreamResponse:

@@ -22,7 +22,7 @@ from admin_web.sections import Column, Field, Filter, Kind, Section
 from core.config import SUPPORTED_LANGUAGES
 from core.errors import InvalidInput
 from core.i18n import LANGUAGE_NAMES, N_, _
-from core.models import Channel, Employee, Role
+from core.models import Carrier, Channel, Employee, Role
 from core.services.access import ROLE_LABELS, Actor, Permission, may_assign
 from core.services.auth import MIN_PASSWORD, end_sessions_of, hash_password
 from core.services.staff import invite_links, issue_invite
@@ -38,6 +38,12 @@ async def _all_roles(actor: Actor) -> list[tuple[str, str]]:
 
 async def _languages(actor: Actor) -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES[code]) for code in SUPPORTED_LANGUAGES]
+
+
+async def _carriers(actor: Actor) -> list[tuple[str, str]]:
+    """Carrier companies: whose shipments a person with the carrier role works on."""
+    rows = await Carrier.all().order_by("name", "id").values_list("id", "name")
+    return [(str(i), n) for i, n in rows]
 
 
 async def _heads(actor: Actor) -> list[tuple[str, str]]:
@@ -93,6 +99,16 @@ class StaffSection(Section):
             ),
         ),
         Field(
+            "carrier_id",
+            N_("Carrier company"),
+            Kind.SELECT,
+            choices=_carriers,
+            help=N_(
+                "For the carrier role: the company whose shipments this person sees and "
+                "reports on. They never see prices or other carriers' work."
+            ),
+        ),
+        Field(
             "reminder_time",
             N_("Reminder time"),
             Kind.TIME,
@@ -129,12 +145,17 @@ class StaffSection(Section):
         values = await super().values_of(obj)
         values["password"] = None
         values["head_id"] = str(obj.head_id) if obj.head_id else None  # type: ignore[attr-defined]
+        carrier = obj.carrier_id  # type: ignore[attr-defined]
+        values["carrier_id"] = str(carrier) if carrier else None
         return values
 
     async def choice_label(self, f: Field, value: str) -> str:
         if f.name == "head_id" and value.isdigit():
             found = await Employee.get_or_none(id=int(value))
             return found.name if found else value
+        if f.name == "carrier_id" and value.isdigit():
+            carrier = await Carrier.get_or_none(id=int(value))
+            return carrier.name if carrier else value
         return value
 
     def can_edit(self, actor: Actor, obj: Model | None) -> bool:
@@ -158,6 +179,7 @@ class StaffSection(Section):
         if password and not values.get("login"):
             raise InvalidInput("login", N_("A password needs a login."))
         await _check_team(values, obj, conn)
+        _check_carrier(values)
         if obj is not None and obj.pk == actor.employee_id:
             if not values["is_active"]:
                 raise InvalidInput("is_active", N_("You cannot block yourself."))
@@ -168,6 +190,7 @@ class StaffSection(Section):
         stored = {k: v for k, v in values.items() if k != "password"}
         stored["role"] = Role(values["role"])
         stored["head_id"] = int(values["head_id"]) if values.get("head_id") else None
+        stored["carrier_id"] = int(values["carrier_id"]) if values.get("carrier_id") else None
         if values.get("password"):
             stored["password_hash"] = await hash_password(values["password"])
         return stored
@@ -204,6 +227,14 @@ async def _check_team(values: dict[str, Any], obj: Model | None, conn: BaseDBAsy
     active_head = Employee.filter(id=int(head), role=Role.HEAD_OF_SALES, is_active=True)
     if not await active_head.using_db(conn).exists():
         raise InvalidInput("head_id", N_("Choose an active head of sales."))
+
+
+def _check_carrier(values: dict[str, Any]) -> None:
+    """A carrier's person belongs to one carrier company; the company's own people to none."""
+    if values.get("role") != Role.CARRIER.value:
+        values["carrier_id"] = None
+    elif not values.get("carrier_id"):
+        raise InvalidInput("carrier_id", N_("Choose the carrier company this person works for."))
 
 
 async def _status_choices() -> list[tuple[str, str]]:

@@ -29,7 +29,11 @@ from core.services.access import Actor, Permission, require
 from core.services.clients import visible_clients
 
 # Modules whose import registers more tiles (a later capability adds its own here).
-TILE_MODULES: tuple[str, ...] = ("core.services.sales_tiles", "core.services.workspace_tiles")
+TILE_MODULES: tuple[str, ...] = (
+    "core.services.sales_tiles",
+    "core.services.workspace_tiles",
+    "core.services.shipment_tiles",
+)
 
 CLIENTS_PATH = "/admin/clients"
 ACTIVE_WINDOW = dt.timedelta(hours=24)

@@ -7,8 +7,9 @@ Each side may be on any messenger: the core only speaks through the `RelayMessen
 which bot/relay_sender.py implements with the right Bot for each person's channel.
 
 Every message both ways is an Interaction linked to the relay, so the dossier keeps the whole
-conversation. `waiting_since` is when the client started waiting (the ask, or the oldest unanswered message);
-`alert_slow_replies` (a scheduler job) warns the head of sales when it gets too old.
+conversation. `waiting_since` is when the client started waiting (the ask, or the oldest
+unanswered message); `alert_slow_replies` (a scheduler job) warns the head of sales when it
+gets too old.
 See docs/relay.md.
 """
 

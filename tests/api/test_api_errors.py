@@ -12,7 +12,7 @@ from core.services.access import roles_with
 
 
 def _concrete(path: str) -> str:
-    return re.sub(r"\{[a-z_]+_id\}", "1", path)
+    return re.sub(r"\{[a-z_]+\}", "1", path)
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=lambda op: f"{op.method} {op.path}")

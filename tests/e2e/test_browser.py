@@ -85,9 +85,7 @@ async def make_staff(name: str, login: str, role: Role) -> Employee:
 async def test_web_chat_onboarding_and_reload_keeps_the_visitor(runtime, page):
     await onboard_in_browser(page, runtime.base_url)
     await button(page, "Track a delivery").click()
-    await expect(
-        bot_says(page, "Type your shipment number, e.g. ON-26-00001.")
-    ).to_be_visible()
+    await expect(bot_says(page, "Type your shipment number, e.g. ON-26-00001.")).to_be_visible()
     visitor = await page.evaluate("localStorage.getItem('ona.visitor')")
     assert visitor
 

@@ -22,10 +22,15 @@ from core.models import (
     Lane,
     Location,
     MarketingSource,
+    Order,
     Plan,
     PriceList,
+    Quote,
     QuoteRequest,
     Role,
+    Shipment,
+    ShipmentDocument,
+    ShipmentLeg,
     Tariff,
     Task,
     WebhookDelivery,
@@ -33,6 +38,7 @@ from core.models import (
     Zone,
 )
 from core.services.access import Actor, ActorKind
+from core.services.shipments import new_tracking_token
 from tests.panel.panel_client import Panel
 
 SKIP = {"logout", "login", "login.submit"}  # covered by the sign-in tests
@@ -108,6 +114,54 @@ async def _own_work(employee: Employee) -> dict[str, int]:
     return {"plans": plan.id, "tasks": task.id}
 
 
+async def _shipment(runtime, employee: Employee) -> dict[str, int | str]:
+    """A shipment with a photo; its leg is carried by the signed-in person's company, so a
+    carrier's people may open it too."""
+    carrier = await Carrier.create(name="Own Trucks")
+    await Employee.filter(id=employee.id).update(carrier_id=carrier.id)
+    request = await QuoteRequest.first()
+    now = dt.datetime.now(dt.UTC)
+    quote = await Quote.create(request=request, currency="NGN", valid_until=now)
+    order = await Order.create(
+        request=request,
+        quote=quote,
+        client_id=request.client_id,
+        option={},
+        currency="NGN",
+        price=1,
+        vat=0,
+        total=1,
+        number="ON-26-00001",
+    )
+    shipment = await Shipment.create(
+        number=order.number,
+        order=order,
+        client_id=request.client_id,
+        promised_at=now,
+        eta=now,
+        tracking_token=new_tracking_token(),
+    )
+    await ShipmentLeg.create(
+        shipment=shipment,
+        position=0,
+        mode="road",
+        origin="Lagos",
+        destination="Kano",
+        carrier=carrier,
+        departs_at=now,
+        arrives_at=now,
+    )
+    await runtime.media.save("shipments/test/photo.gif", b"GIF89a....", "image/gif")
+    document = await ShipmentDocument.create(
+        shipment=shipment,
+        kind="photo",
+        key="shipments/test/photo.gif",
+        content_type="image/gif",
+        size=10,
+    )
+    return {"number": shipment.number, "doc_id": document.id}
+
+
 def _url(path: str, ids: dict[str, int]) -> str:
     section = path.strip("/").split("/")[0]
 
@@ -123,6 +177,7 @@ async def test_each_role_opens_exactly_what_it_may(runtime, panel_for, role):
     ids = await _objects()
     panel: Panel = await panel_for(role)
     ids.update(await _own_work(panel.employee))  # type: ignore[attr-defined]
+    ids.update(await _shipment(runtime, panel.employee))  # type: ignore[arg-type, attr-defined]
     actor = Actor(kind=ActorKind.STAFF, language="en", role=role)
     wrong: list[str] = []
     for route in PANEL_ROUTES:

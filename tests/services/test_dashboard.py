@@ -24,6 +24,9 @@ SALES_TODAY_EMPTY = {
     "tasks.due_today": (0, "/admin/tasks?state=open&due_from=2026-11-28&due_to=2026-11-28"),
     "tasks.overdue": (0, "/admin/tasks?state=overdue"),
     "relay.waiting": (0, None),
+    "shipments.in_transit": (0, "/admin/shipments?status=moving"),
+    "shipments.late": (0, "/admin/shipments?late=yes"),
+    "shipments.no_proof": (0, "/admin/shipments?proof=missing"),
 }
 
 
@@ -118,11 +121,14 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
         "Tasks due today",
         "Overdue tasks",
         "Live chats waiting for a reply",
+        "Shipments in transit",
+        "Late shipments",
+        "Delivered without proof",
     ]
     # One query per client tile; the sales tiles: requests, quotes, orders, and the
     # conversion's request count (no orders query when there are no requests); one per
-    # workspace tile (tasks due, overdue, live chats waiting).
-    assert queries.count == 11, queries.statements
+    # workspace tile (tasks due, overdue, live chats waiting) and per shipment tile.
+    assert queries.count == 14, queries.statements
 
 
 async def test_a_manager_counts_own_and_unassigned_clients(day):
@@ -154,8 +160,13 @@ async def test_the_day_follows_the_company_clock(day, staff):
 async def test_roles_see_only_the_tiles_they_may(runtime, staff):
     zone = runtime.settings.zone
     now = dt.datetime.now(dt.UTC)
-    assert await dashboard_for(await staff(Role.DISPATCHER), now, zone) == []
-    for role, count in ((Role.ACCOUNTANT, 4), (Role.MARKETER, 4), (Role.HEAD_OF_SALES, 11)):
+    dispatcher = await dashboard_for(await staff(Role.DISPATCHER), now, zone)
+    assert [tile.key for tile, _ in dispatcher] == [
+        "shipments.in_transit",
+        "shipments.late",
+        "shipments.no_proof",
+    ]
+    for role, count in ((Role.ACCOUNTANT, 7), (Role.MARKETER, 4), (Role.HEAD_OF_SALES, 14)):
         keys = [tile.key for tile, _ in await dashboard_for(await staff(role), now, zone)]
         assert len(keys) == count, role
     client = Actor(kind=ActorKind.CLIENT, language="en", client_id=1)

@@ -14,6 +14,7 @@ from admin_web.api.resources import (
     interactions,
     prices,
     sales,
+    shipments,
     tasks,
 )
 
@@ -26,4 +27,5 @@ OPERATIONS: list[Operation] = [
     *prices.OPERATIONS,
     *sales.OPERATIONS,
     *tasks.OPERATIONS,
+    *shipments.OPERATIONS,
 ]
