@@ -29,6 +29,7 @@ from core.models import (
     Client,
     ClientKind,
     Consent,
+    ConsentPurpose,
     ContactPerson,
     Employee,
     Interaction,
@@ -88,7 +89,12 @@ async def _languages(actor: Actor) -> list[tuple[str, str]]:
 
 
 def _consented(client: Client) -> str:
-    channels = sorted(s.channel for s in client.consent_states if s.granted)
+    """Channels where the client agreed to messages (a delivery-updates-only answer is not)."""
+    channels = sorted(
+        s.channel
+        for s in client.consent_states
+        if s.granted and s.purpose == ConsentPurpose.MESSAGES
+    )
     return ", ".join(channels)
 
 

@@ -9,6 +9,7 @@ shown and typed in the company's time zone and stored in UTC.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -224,8 +225,8 @@ async def _shipment_page(
     actor: Actor = request[ACTOR]
     now = _now(request)
     zone = await _zone()
-    view = await shipment_view(shipment)
-    documents = await documents_of(shipment)
+    view = await shipment_view(shipment, actor)
+    documents = await documents_of(shipment, actor)
     manages = actor.can(Permission.MANAGE_SHIPMENTS)
     staff_view = not _is_carrier(actor)
     order = (
@@ -370,7 +371,7 @@ async def upload_document(request: web.Request) -> web.StreamResponse:
     shipment = await shipment_by_number(actor, request.match_info["number"])
     form = await request.post()
     upload = form.get("file")
-    data = upload.file.read() if isinstance(upload, web.FileField) else b""
+    data = await asyncio.to_thread(upload.file.read) if isinstance(upload, web.FileField) else b""
     try:
         kind = DocumentKind(str(form.get("kind", "")) or DocumentKind.PHOTO.value)
     except ValueError:
@@ -396,9 +397,16 @@ async def upload_document(request: web.Request) -> web.StreamResponse:
 async def document_file(request: web.Request) -> web.StreamResponse:
     """A shipment's file for someone who may see the shipment; the type is the one we found
     in its bytes, and it is never run as a page."""
-    shipment = await shipment_by_number(request[ACTOR], request.match_info["number"])
+    actor: Actor = request[ACTOR]
+    shipment = await shipment_by_number(actor, request.match_info["number"])
     doc_id = as_id(request.match_info.get("doc_id"))
-    document = await ShipmentDocument.get_or_none(id=doc_id or 0, shipment_id=shipment.id)
+    # A carrier opens only what its own people added, as on the shipment page.
+    visible = {d.id for d in await documents_of(shipment, actor)}
+    document = (
+        await ShipmentDocument.get_or_none(id=doc_id or 0, shipment_id=shipment.id)
+        if doc_id in visible
+        else None
+    )
     if document is None:
         raise web.HTTPNotFound()
     data = await request.config_dict[MEDIA].load(document.key)
@@ -448,7 +456,7 @@ async def import_submit(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     form = await request.post()
     upload = form.get("file")
-    data = upload.file.read() if isinstance(upload, web.FileField) else b""
+    data = await asyncio.to_thread(upload.file.read) if isinstance(upload, web.FileField) else b""
     report = await import_events(actor, data, await _zone(), _now(request))
     context = {"columns": COLUMNS, "report": report, "status_labels": STATUS_LABELS}
     status = 422 if report.problems and not report.stored else 200

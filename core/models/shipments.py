@@ -189,6 +189,8 @@ class ShipmentNotice(Model):
     due_at = fields.DatetimeField(db_index=True)
     sent_at = fields.DatetimeField(null=True)
     reason = fields.CharField(max_length=200, default="")
+    # Sends tried so far: a channel that failed is tried again later, a few times.
+    attempts = fields.IntField(default=0)
 
     class Meta:
         table = "shipment_notice"

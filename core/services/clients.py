@@ -30,6 +30,7 @@ from core.models import (
     Client,
     ClientKind,
     Consent,
+    ConsentPurpose,
     ConsentState,
     ContactPerson,
     Employee,
@@ -206,8 +207,10 @@ def client_query(actor: Actor, filters: ClientFilters) -> QuerySet[Client]:
     if filters.tag:
         query = query.filter(id__in=Subquery(Client.filter(tags__name=filters.tag).values("id")))
     if filters.consent is not None:
-        granted = Subquery(ConsentState.filter(granted=True).values("client_id"))
-        answered = Subquery(ConsentState.all().values("client_id"))
+        # Consent to messages (offers included); a delivery-updates-only answer is not it.
+        messages = ConsentState.filter(purpose=ConsentPurpose.MESSAGES)
+        granted = Subquery(messages.filter(granted=True).values("client_id"))
+        answered = Subquery(messages.values("client_id"))
         if filters.consent is ConsentFilter.GRANTED:
             query = query.filter(id__in=granted)
         elif filters.consent is ConsentFilter.WITHDRAWN:

@@ -37,6 +37,8 @@ from core.services.shipment_status import FINAL, STATUS_LABELS, URGENT
 from core.services.staff_alerts import alert_staff
 from core.services.webhooks import SHIPMENT_LATE, emit
 
+MAX_ATTEMPTS = 3
+RETRY_AFTER = dt.timedelta(minutes=10)
 NOTICE = N_("Shipment {number}: {status}{place}.\nTrack it here: {link}")
 NOTICE_ETA = N_("Shipment {number}: {status}{place}. Expected by {eta}.\nTrack it here: {link}")
 LATE_ALERT = N_(
@@ -134,7 +136,7 @@ async def send_due_notices(notifier: Notifier, now: dt.datetime, public_url: str
         client = await Client.get(id=shipment.client_id)  # type: ignore[attr-defined]
         language = identity.language or client.language
         status = STATUS_LABELS[ShipmentStatus(event.status)]
-        final = ShipmentStatus(event.status) in (ShipmentStatus.DELIVERED,)
+        final = ShipmentStatus(event.status) in FINAL  # no "expected by" on an ended one
         ok = await notifier.notify(
             Channel(identity.channel),
             identity.chat_id,  # type: ignore[arg-type]
@@ -148,9 +150,21 @@ async def send_due_notices(notifier: Notifier, now: dt.datetime, public_url: str
         )
         if ok:
             sent += 1
+            continue
+        attempts = notice.attempts + 1
+        if attempts < MAX_ATTEMPTS:
+            # Tried again later (a network error, the platform busy), not in a tight loop.
+            await ShipmentNotice.filter(id=notice.id).update(
+                state=NotificationState.PENDING,
+                attempts=attempts,
+                due_at=now + RETRY_AFTER * attempts,
+                sent_at=None,
+            )
         else:
             await ShipmentNotice.filter(id=notice.id).update(
-                state=NotificationState.FAILED, reason="the channel did not accept the message"
+                state=NotificationState.FAILED,
+                attempts=attempts,
+                reason="the channel did not accept the message",
             )
     return sent
 

@@ -62,6 +62,7 @@ OUT_OF_ORDER = N_(
     "A shipment cannot go from “{current}” to “{target}”. "
     "A manager can push it through with a reason."
 )
+NOT_YOUR_PART = N_("This is for the carrier of another part of the route to report.")
 TRACKING_TOKEN_BYTES = 24
 _link_days = {"days": 30}
 
@@ -164,12 +165,28 @@ class ShipmentView:
     carriers: dict[int, str]
 
 
-async def shipment_view(shipment: Shipment) -> ShipmentView:
-    legs = await ShipmentLeg.filter(shipment_id=shipment.id).order_by("position")
-    events = await ShipmentEvent.filter(shipment_id=shipment.id).order_by("occurred_at", "id")
+async def shipment_view(shipment: Shipment, actor: Actor | None = None) -> ShipmentView:
+    """The shipment with its legs and events. For a carrier, other carriers' work is
+    blanked: their names, their notes and who reported what (the statuses, places and times
+    of the timeline stay, as on the public page)."""
+    legs = list(await ShipmentLeg.filter(shipment_id=shipment.id).order_by("position"))
+    events = list(
+        await ShipmentEvent.filter(shipment_id=shipment.id).order_by("occurred_at", "id")
+    )
     carrier_ids = {leg.carrier_id for leg in legs if leg.carrier_id}  # type: ignore[attr-defined]
     carriers = dict(await Carrier.filter(id__in=carrier_ids).values_list("id", "name"))
-    return ShipmentView(shipment, list(legs), list(events), carriers)
+    if actor is not None and actor.role is Role.CARRIER:
+        own = actor.carrier_id
+        carriers = {k: v for k, v in carriers.items() if k == own}
+        for leg in legs:
+            if leg.carrier_id != own:  # type: ignore[attr-defined]
+                leg.carrier_id = None  # type: ignore[attr-defined]  (shown, never saved)
+        for event in events:
+            if event.carrier_id != own:  # type: ignore[attr-defined]
+                event.note = ""
+                event.employee_id = None  # type: ignore[attr-defined]
+                event.carrier_id = None  # type: ignore[attr-defined]
+    return ShipmentView(shipment, legs, events, carriers)
 
 
 async def by_tracking_token(token: str, now: dt.datetime) -> Shipment | None:
@@ -256,17 +273,20 @@ async def record_event(
         require(actor, Permission.MANAGE_SHIPMENTS)
         if not data.note.strip():
             raise InvalidInput("note", N_("Say why the move is pushed through."))
-    key = f"{actor.carrier_id or 0}:{idempotency_key}"[:100] if idempotency_key else None
+    occurred = data.occurred_at or now
+    if occurred > now + dt.timedelta(minutes=5):
+        raise InvalidInput("occurred_at", N_("This time is in the future."))
+    found = await shipment_by_number(actor, number)
+    # A key is the reporter's own, on this shipment: it can never answer with another
+    # shipment's event, nor swallow another reporter's.
+    reporter = f"c{actor.carrier_id}" if actor.carrier_id else f"e{actor.employee_id or 0}"
+    key = f"{found.id}:{reporter}:{idempotency_key}"[:100] if idempotency_key else None
     if key is not None:
         earlier = await ShipmentEvent.get_or_none(idempotency_key=key)
         if earlier is not None:
             return Recorded(earlier, False)
-    occurred = data.occurred_at or now
-    if occurred > now + dt.timedelta(minutes=5):
-        raise InvalidInput("occurred_at", N_("This time is in the future."))
     try:
         async with in_transaction() as conn:
-            found = await shipment_by_number(actor, number)
             shipment = await Shipment.filter(id=found.id).select_for_update().using_db(conn).get()
             legs = list(
                 await ShipmentLeg.filter(shipment_id=shipment.id)
@@ -274,6 +294,17 @@ async def record_event(
                 .order_by("position")
             )
             leg = _leg_for(actor, shipment, legs, data)
+            _check_carrier_status(actor, legs, leg, data.status)
+            if (
+                shipment.last_event_at is not None
+                and occurred < shipment.last_event_at
+                and not data.override
+            ):
+                # Told in arrival order, a back-dated move would rewrite what came after it.
+                raise InvalidInput(
+                    "occurred_at",
+                    N_("This is earlier than the last update. A manager can push it through."),
+                )
             events = list(
                 await ShipmentEvent.filter(shipment_id=shipment.id)
                 .using_db(conn)
@@ -292,9 +323,10 @@ async def record_event(
             if legs and data.status in PROGRESS:
                 planned = _planned_point(legs, data.status, leg)
                 late = max(0, int((occurred - planned).total_seconds() // 60))
+                # What the rest of the route still needs, from where the cargo is now: late
+                # news moves the ETA out, catching up brings it back (never before the plan).
                 remaining = legs[-1].arrives_at - planned
-                if late > 0:
-                    shipment.eta = max(shipment.eta, occurred + remaining)
+                shipment.eta = max(occurred + remaining, shipment.promised_at)
             event = await ShipmentEvent.create(
                 shipment=shipment,
                 leg=leg if legs else None,
@@ -339,6 +371,9 @@ async def record_event(
 
 def _leg_for(actor: Actor, shipment: Shipment, legs: list[ShipmentLeg], data: EventInput) -> int:
     leg = shipment.current_leg if data.leg is None else data.leg
+    if data.leg is None and data.status is S.AT_TERMINAL and shipment.status is S.AT_TERMINAL:
+        # "At terminal" again: still the leg that arrived, not the next one (not yet run).
+        leg = max(0, shipment.current_leg - 1) if shipment.current_leg else 0
     if legs and not 0 <= leg < len(legs):
         raise InvalidInput("leg", N_("This shipment has no such leg."))
     if actor.role is Role.CARRIER and legs:
@@ -350,6 +385,23 @@ def _leg_for(actor: Actor, shipment: Shipment, legs: list[ShipmentLeg], data: Ev
         elif leg not in own:
             raise PermissionDenied()
     return max(0, leg)
+
+
+def _check_carrier_status(
+    actor: Actor, legs: list[ShipmentLeg], leg: int, status: ShipmentStatus
+) -> None:
+    """A carrier speaks for its own part of the route: the pickup only if it runs the first
+    leg, the delivery only if it runs the last, an ending (lost, returned) only on its leg."""
+    if actor.role is not Role.CARRIER or not legs:
+        return
+    own = {g.position for g in legs if g.carrier_id == actor.carrier_id}  # type: ignore[attr-defined]
+    first, last = 0, len(legs) - 1
+    if status is S.PICKED_UP and first not in own:
+        raise InvalidInput("status", NOT_YOUR_PART)
+    if status in (S.OUT_FOR_DELIVERY, S.DELIVERED) and last not in own:
+        raise InvalidInput("status", NOT_YOUR_PART)
+    if leg not in own:
+        raise InvalidInput("status", NOT_YOUR_PART)
 
 
 async def _apply(
@@ -364,12 +416,18 @@ async def _apply(
     shipment.status = status
     shipment.last_event_at = event.occurred_at
     if status is S.IN_TRANSIT:
-        shipment.current_leg = leg
+        shipment.current_leg = max(shipment.current_leg, leg)
     elif status is S.AT_TERMINAL and legs:
-        shipment.current_leg = min(leg + 1, len(legs) - 1)
+        shipment.current_leg = max(shipment.current_leg, min(leg + 1, len(legs) - 1))
     if status is S.DELIVERED:
         shipment.delivered_at = event.occurred_at
-        shipment.missing_proof = True  # until a photo of the signed note is attached
+        # Flagged until a photo of the signed note is attached (it may have come already).
+        shipment.missing_proof = (
+            not await ShipmentDocument.filter(shipment_id=shipment.id, kind=DocumentKind.PROOF)
+            .using_db(conn)
+            .exists()
+        )
+    if status in FINAL:
         shipment.tracking_expires_at = event.occurred_at + dt.timedelta(days=_link_days["days"])
     await shipment.save(using_db=conn)
     order = await Order.filter(id=shipment.order_id).using_db(conn).first()  # type: ignore[attr-defined]
@@ -508,7 +566,9 @@ async def attach_document(
     return document
 
 
-async def documents_of(shipment: Shipment) -> list[ShipmentDocument]:
-    return list(
-        await ShipmentDocument.filter(shipment_id=shipment.id).order_by("created_at", "id")
-    )
+async def documents_of(shipment: Shipment, actor: Actor | None = None) -> list[ShipmentDocument]:
+    """The shipment's photos and documents; a carrier sees only those its own people added."""
+    query = ShipmentDocument.filter(shipment_id=shipment.id)
+    if actor is not None and actor.role is Role.CARRIER:
+        query = query.filter(employee__carrier_id=actor.carrier_id or 0)
+    return list(await query.order_by("created_at", "id"))

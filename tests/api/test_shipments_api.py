@@ -100,11 +100,17 @@ async def test_a_retried_event_is_stored_once(runtime, http, admin):
 async def test_an_event_out_of_order_is_refused_with_the_reason(runtime, http, admin):
     shipment = await make_shipment()
     road = await _carrier_api(runtime, http, admin, ROAD_CARRIER)
-    early = await road.post(f"/shipments/{shipment.number}/events", {"status": "delivered"})
+    early = await road.post(f"/shipments/{shipment.number}/events", {"status": "in_transit"})
     assert early.status == 422
     assert early.field_errors == {
-        "status": "A shipment cannot go from “Booked” to “Delivered”. "
+        "status": "A shipment cannot go from “Booked” to “In transit”. "
         "A manager can push it through with a reason."
+    }
+    # The road carrier runs the first leg only: the delivery is the rail carrier's to report.
+    theirs = await road.post(f"/shipments/{shipment.number}/events", {"status": "delivered"})
+    assert theirs.status == 422
+    assert theirs.field_errors == {
+        "status": "This is for the carrier of another part of the route to report."
     }
     assert await ShipmentEvent.all().count() == 0
 

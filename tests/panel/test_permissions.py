@@ -158,6 +158,7 @@ async def _shipment(runtime, employee: Employee) -> dict[str, int | str]:
         key="shipments/test/photo.gif",
         content_type="image/gif",
         size=10,
+        employee=employee,  # added by the signed-in person, so a carrier's people see it too
     )
     return {"number": shipment.number, "doc_id": document.id}
 

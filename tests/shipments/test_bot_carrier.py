@@ -76,6 +76,8 @@ async def test_a_carrier_on_viber_delivers_with_a_proof_photo(chat_factory, runt
     assert "Northern Rail" not in card.text
     assert "/t/" not in card.text and "99" not in card.text
 
+    # A carrier delivers only if it runs the last leg: here it runs the whole route.
+    await give_legs_to(shipment, road)
     for status in ("Picked up", "In transit", "Delivered"):
         await vic.press("Move status")
         await vic.expect("What is its new status?")
@@ -114,6 +116,7 @@ async def test_a_delivery_without_proof_stays_flagged(chat_factory):
     vic, _person = await staff(chat_factory, "Victor Road", Role.CARRIER, "viber", carrier=road)
     _ada, ada_client = await client(chat_factory, "telegram", "+234 803 620 0002")
     shipment = await order_for(ada_client)
+    await give_legs_to(shipment, road)
     said = await _deliver(vic, shipment.number)
     assert "Who received the cargo?" in said.text
     await vic.press("Skip")
@@ -161,6 +164,7 @@ async def test_a_photo_too_large_or_not_a_photo_is_refused(chat_factory, fake_vi
     await tess.expect("Please send a photo or a PDF.")
 
     # Viber gives a URL: the size is learnt from the download and checked while reading.
+    await give_legs_to(second, road)
     said = await _deliver(vic, second.number)
     assert "Who received the cargo?" in said.text
     await vic.press("Skip")
@@ -246,3 +250,27 @@ async def test_a_carriers_person_is_invited_from_the_command_line(chat_factory, 
     )
     assert code == 1 and "No carrier has that #id." in err
     assert not await Employee.filter(name__in=["No Carrier", "Wrong Carrier"]).exists()
+
+
+async def test_a_first_leg_carrier_cannot_report_the_delivery(chat_factory):
+    await network()
+    road = await Carrier.get(name=ROAD)
+    vic, _person = await staff(chat_factory, "Victor Road", Role.CARRIER, "viber", carrier=road)
+    _ada, ada_client = await client(chat_factory, "telegram", "+234 803 620 0009")
+    shipment = await order_for(ada_client)
+    await vic.send("/staff")
+    await vic.expect("Staff menu.")
+    await vic.press("Shipments")
+    await vic.expect("Open shipments.")
+    await vic.press(f"{shipment.number} · Lagos → Kano · Booked")
+    await vic.expect(f"Shipment {shipment.number}")
+    for status in ("Picked up", "In transit"):
+        await vic.press("Move status")
+        await vic.expect("What is its new status?")
+        await vic.press(status)
+        await vic.expect(f"Recorded: {status}.")
+    await vic.press("Move status")
+    await vic.expect("What is its new status?")
+    await vic.press("Delivered")
+    await vic.expect("This is for the carrier of another part of the route to report.")
+    assert (await Shipment.get(id=shipment.id)).status is ShipmentStatus.IN_TRANSIT

@@ -47,6 +47,7 @@ from tests.services.conftest import actor_for
 S = ShipmentStatus
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 HOUR = dt.timedelta(hours=1)
+MINUTE = dt.timedelta(minutes=1)
 
 
 async def _shipment(chat_id_consent: bool = True, manager: Employee | None = None):
@@ -226,8 +227,6 @@ async def test_no_consent_no_notice_and_never_to_another_client(runtime, fake_te
         str(c.params.get("chat_id")) for c in fake_telegram.calls if c.method == "sendMessage"
     }
     assert str(other.chat_id) not in sent_to and str(identity.chat_id) not in sent_to
-    assert ConsentPurpose.SERVICE.value == "service"
-    assert Channel(identity.channel) is Channel.TELEGRAM
 
 
 async def test_photos_are_checked_and_a_proof_clears_the_flag(runtime, tmp_path: Path):
@@ -264,3 +263,101 @@ async def test_a_tracking_link_expires(runtime):
     assert await by_tracking_token("guessed-" + shipment.tracking_token[8:], now) is None
     await Shipment.filter(id=shipment.id).update(tracking_expires_at=now - HOUR)
     assert await by_tracking_token(shipment.tracking_token, now) is None
+
+
+async def test_delivery_updates_only_still_reach_the_client(runtime, fake_telegram):
+    identity, shipment = await _shipment(chat_id_consent=False)
+    await record_consent(identity.id, True, "test:settings", purpose=ConsentPurpose.SERVICE)
+    now = dt.datetime.now(dt.UTC)
+    await record_event(await _dispatcher(), shipment.number, EventInput(status=S.PICKED_UP), now)
+    assert await send_due_notices(runtime.notifier, now, "https://ona.example") == 1
+    await fake_telegram.wait_for(
+        lambda calls: [c for c in calls if str(c.params.get("chat_id")) == str(identity.chat_id)]
+    )
+    assert Channel(identity.channel) is Channel.TELEGRAM
+
+
+async def test_a_key_is_its_reporters_own_on_one_shipment(runtime):
+    _identity, first = await _shipment()
+    second_identity = await client_identity("Bola")
+    opened = await request_quote(second_identity, "Lagos", "Kano")
+    second = await Shipment.get(
+        order__id=(await accept_quote(second_identity, opened.quote.id, 0)).id
+    )
+    dispatcher = await _dispatcher()
+    now = dt.datetime.now(dt.UTC)
+    a = await record_event(
+        dispatcher, first.number, EventInput(status=S.PICKED_UP), now, idempotency_key="1"
+    )
+    b = await record_event(
+        dispatcher, second.number, EventInput(status=S.PICKED_UP), now, idempotency_key="1"
+    )
+    assert a.created and b.created and a.event.shipment_id != b.event.shipment_id
+
+
+async def test_time_order_terminals_eta_and_an_early_proof(runtime, tmp_path: Path):
+    _identity, shipment = await _shipment()
+    dispatcher = await _dispatcher()
+    legs = await ShipmentLeg.filter(shipment=shipment).order_by("position")
+    start = legs[0].departs_at
+    await record_event(
+        dispatcher,
+        shipment.number,
+        EventInput(status=S.PICKED_UP, occurred_at=start + 10 * HOUR),
+        start + 10 * HOUR,
+    )
+    await shipment.refresh_from_db()
+    assert shipment.eta == shipment.promised_at + 10 * HOUR
+    # Back-dated news is refused (it would rewrite what came after it).
+    with pytest.raises(InvalidInput) as back:
+        await record_event(
+            dispatcher,
+            shipment.number,
+            EventInput(status=S.IN_TRANSIT, occurred_at=start),
+            start + 11 * HOUR,
+        )
+    assert back.value.field == "occurred_at"
+    # The cargo catches up: the ETA comes back to the plan.
+    on_plan = legs[-1].departs_at
+    await record_event(
+        dispatcher,
+        shipment.number,
+        EventInput(status=S.IN_TRANSIT, leg=len(legs) - 1, occurred_at=on_plan),
+        on_plan,
+    )
+    await shipment.refresh_from_db()
+    assert shipment.eta == shipment.promised_at
+    # "At terminal" twice is the same arrival, not the next leg's.
+    arrive = legs[-1].arrives_at
+    await record_event(
+        dispatcher, shipment.number, EventInput(status=S.AT_TERMINAL, occurred_at=arrive), arrive
+    )
+    leg_after = (await Shipment.get(id=shipment.id)).current_leg
+    await record_event(
+        dispatcher, shipment.number, EventInput(status=S.AT_TERMINAL, occurred_at=arrive), arrive
+    )
+    assert (await Shipment.get(id=shipment.id)).current_leg == leg_after
+    # A proof attached before "delivered" counts.
+    await attach_document(
+        dispatcher, shipment.number, PNG, LocalMediaStore(tmp_path), 10**6, kind=DocumentKind.PROOF
+    )
+    await record_event(
+        dispatcher, shipment.number, EventInput(status=S.DELIVERED, occurred_at=arrive), arrive
+    )
+    assert not (await Shipment.get(id=shipment.id)).missing_proof
+
+
+async def test_a_failed_notice_is_tried_again_a_few_times(runtime, fake_telegram):
+    from tests.fakes.recorder import Failure
+
+    _identity, shipment = await _shipment()
+    now = dt.datetime.now(dt.UTC)
+    await record_event(await _dispatcher(), shipment.number, EventInput(status=S.PICKED_UP), now)
+    busy = Failure(500, {"ok": False, "error_code": 500, "description": "Internal"})
+    fake_telegram.fail_next("sendMessage", busy, times=50)
+    assert await send_due_notices(runtime.notifier, now, "https://x") == 0
+    notice = await ShipmentNotice.get()
+    assert (notice.state, notice.attempts) == (NotificationState.PENDING, 1)
+    assert await send_due_notices(runtime.notifier, now + 5 * MINUTE, "https://x") == 0  # not yet
+    fake_telegram.reset()
+    assert await send_due_notices(runtime.notifier, now + HOUR, "https://x") == 1

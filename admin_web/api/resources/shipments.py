@@ -185,8 +185,8 @@ async def _price(actor: Actor, shipment: Shipment) -> PriceOut | None:
 
 
 async def shipment_out(actor: Actor, shipment: Shipment, now: dt.datetime) -> ShipmentOut:
-    view = await shipments.shipment_view(shipment)
-    documents: list[ShipmentDocument] = await shipments.documents_of(shipment)
+    view = await shipments.shipment_view(shipment, actor)
+    documents: list[ShipmentDocument] = await shipments.documents_of(shipment, actor)
     return ShipmentOut(
         **_summary(shipment, now).model_dump(),
         legs=[_leg(leg, view.carriers) for leg in view.legs],

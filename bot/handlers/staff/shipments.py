@@ -101,8 +101,8 @@ async def _card(
     except (NotFound, PermissionDenied):
         await say(bot, event, _(NOT_YOURS), reply_markup=staff_menu(actor))
         return
-    view = await shipment_view(shipment)
-    documents = await documents_of(shipment)
+    view = await shipment_view(shipment, actor)
+    documents = await documents_of(shipment, actor)
     zone = zone_of(await current_company())
     link = None
     if actor.role is not Role.CARRIER:
