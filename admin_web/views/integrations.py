@@ -110,10 +110,12 @@ class ApiKeysSection(Section):
             errors["carrier_id"] = _("Choose the carrier whose system uses this key.")
         if not errors:
             try:
-                key, plaintext = await create_api_key(actor, values["name"], values["role"])
-                if key.role is Role.CARRIER:
-                    # The key acts for one carrier: bound before anyone has seen it.
-                    await ApiKey.filter(id=key.id).update(carrier_id=carrier)
+                key, plaintext = await create_api_key(
+                    actor,
+                    values["name"],
+                    values["role"],
+                    carrier if values.get("role") == Role.CARRIER.value else None,
+                )
             except InvalidInput as exc:
                 errors[exc.field] = _(exc.msgid, **exc.params)
             else:

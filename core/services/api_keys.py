@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_
-from core.models import ApiKey, Role
+from core.models import ApiKey, Carrier, Role
 from core.services import audit
 from core.services.access import Actor, ActorKind, Permission, require
 
@@ -41,8 +41,13 @@ def key_prefix(plaintext: str) -> str | None:
     return found.group(1) if found else None
 
 
-async def create_api_key(actor: Actor, name: str, role: Role | str) -> tuple[ApiKey, str]:
-    """Make a key acting with `role`; returns the row and the key, which is never shown again."""
+async def create_api_key(
+    actor: Actor, name: str, role: Role | str, carrier_id: int | None = None
+) -> tuple[ApiKey, str]:
+    """Make a key acting with `role`; returns the row and the key, which is never shown again.
+
+    A carrier's key names the carrier whose system uses it; no other key names one.
+    """
     require(actor, Permission.MANAGE_INTEGRATIONS)
     name = name.strip()
     if not name or len(name) > MAX_NAME:
@@ -51,6 +56,14 @@ async def create_api_key(actor: Actor, name: str, role: Role | str) -> tuple[Api
         role = Role(role)
     except ValueError:
         raise InvalidInput("role", N_("Choose one of the roles.")) from None
+    if (role is Role.CARRIER) != (carrier_id is not None):
+        raise (
+            InvalidInput("carrier_id", N_("Choose the carrier whose system uses this key."))
+            if role is Role.CARRIER
+            else InvalidInput("carrier_id", N_("Only a carrier's key names a carrier."))
+        )
+    if carrier_id is not None and not await Carrier.exists(id=carrier_id):
+        raise InvalidInput("carrier_id", N_("No carrier has that #id."))
     prefix = secrets.token_hex(6)
     plaintext = f"ona_{prefix}_{secrets.token_urlsafe(32)}"
     async with in_transaction() as conn:
@@ -59,6 +72,7 @@ async def create_api_key(actor: Actor, name: str, role: Role | str) -> tuple[Api
             prefix=prefix,
             key_hash=_hash(plaintext),
             role=role,
+            carrier_id=carrier_id,
             created_by_id=actor.employee_id,
             using_db=conn,
         )
@@ -67,7 +81,8 @@ async def create_api_key(actor: Actor, name: str, role: Role | str) -> tuple[Api
             "api_key.created",
             "api_key",
             key.id,
-            {"name": name, "role": role, "prefix": prefix},
+            {"name": name, "role": role, "prefix": prefix}
+            | ({"carrier_id": carrier_id} if carrier_id is not None else {}),
             connection=conn,
         )
     return key, plaintext

@@ -153,6 +153,22 @@ async def shipment_by_number(actor: Actor, number: str) -> Shipment:
 OPEN_STATUSES = tuple(s for s in ShipmentStatus if s not in FINAL)
 
 
+async def client_orders(actor: Actor, limit: int = 10) -> list[tuple[Order, Shipment | None]]:
+    """A client's latest orders, each with its shipment: what "My orders" lists."""
+    if actor.kind is not ActorKind.CLIENT:
+        raise PermissionDenied()
+    orders = list(
+        await Order.filter(client_id=actor.client_id or 0, number__not_isnull=True)
+        .order_by("-created_at", "-id")
+        .limit(limit)
+    )
+    shipments = {
+        s.order_id: s  # type: ignore[attr-defined]
+        for s in await visible_shipments(actor).filter(order_id__in=[o.id for o in orders])
+    }
+    return [(order, shipments.get(order.id)) for order in orders]
+
+
 def open_shipments(actor: Actor) -> QuerySet[Shipment]:
     return visible_shipments(actor).filter(status__in=OPEN_STATUSES).order_by("-created_at")
 

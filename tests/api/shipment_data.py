@@ -7,7 +7,6 @@ import struct
 import zlib
 
 from core.models import (
-    ApiKey,
     Carrier,
     DocumentKind,
     Employee,
@@ -47,8 +46,9 @@ async def carrier_named(name: str) -> Carrier:
 
 async def carrier_key(admin, carrier: Carrier) -> str:
     """A carrier's API key: the carrier role, bound to its company."""
-    key, plaintext = await create_api_key(admin, f"{carrier.name} system", Role.CARRIER)
-    await ApiKey.filter(id=key.id).update(carrier_id=carrier.id)
+    _key, plaintext = await create_api_key(
+        admin, f"{carrier.name} system", Role.CARRIER, carrier.id
+    )
     return plaintext
 
 

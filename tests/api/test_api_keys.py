@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from core.models import ApiKey, AuditLog, Employee, Role
+from core.models import ApiKey, AuditLog, Carrier, Employee, Role
 from core.services.access import ActorKind
 from core.services.api_keys import (
     authenticate_api_key,
@@ -138,3 +138,16 @@ async def test_requests_without_a_valid_key_are_refused(anonymous, make_key, adm
     key = await ApiKey.get(prefix=plaintext.split("_")[1])
     await revoke_api_key(admin, key.id)
     assert (await anonymous.get("/clients", key=plaintext)).status == 401
+
+
+async def test_a_carriers_key_names_its_carrier_and_only_it_does(admin):
+    with pytest.raises(InvalidInput) as missing:
+        await create_api_key(admin, "Trucks", Role.CARRIER)
+    assert missing.value.field == "carrier_id"
+    carrier = await Carrier.create(name="Lagos Haulage Co")
+    with pytest.raises(InvalidInput):
+        await create_api_key(admin, "ERP", Role.ACCOUNTANT, carrier.id)
+    key, _ = await create_api_key(admin, "Trucks", Role.CARRIER, carrier.id)
+    assert key.carrier_id == carrier.id
+    entry = await AuditLog.get(action="api_key.created", object_id=str(key.id))
+    assert entry.details["carrier_id"] == carrier.id

@@ -30,17 +30,17 @@ from bot.states import ClientTrack
 from core.config import Settings
 from core.errors import NotFound
 from core.i18n import _, format_datetime, format_money
-from core.models import ChannelIdentity, Order, Shipment
+from core.models import ChannelIdentity, Shipment
 from core.ports import Clock
 from core.services import onboarding
 from core.services.access import Actor
 from core.services.company import current_company, zone_of
 from core.services.shipments import (
+    client_orders,
     documents_of,
     open_shipments,
     shipment_by_number,
     shipment_view,
-    visible_shipments,
 )
 
 router = Router(name=__name__)
@@ -148,11 +148,7 @@ async def on_orders(
 ) -> None:
     await onboarding.note_menu(identity, MenuItem.ORDERS.value)
     await state.clear()
-    orders = list(
-        await Order.filter(client_id=actor.client_id or 0, number__not_isnull=True)
-        .order_by("-created_at", "-id")
-        .limit(ORDERS_SHOWN)
-    )
+    orders = await client_orders(actor, ORDERS_SHOWN)
     if not orders:
         await say(
             bot,
@@ -161,17 +157,12 @@ async def on_orders(
             reply_markup=main_menu(),
         )
         return
-    shipments = {
-        s.order_id: s  # type: ignore[attr-defined]
-        for s in await visible_shipments(actor).filter(order_id__in=[o.id for o in orders])
-    }
     zone = zone_of(await current_company())
     lines = [_("Your recent orders:")]
     listed: list[tuple[Shipment, str]] = []
-    for order in orders:
+    for order, shipment in orders:
         legs = order.option.get("legs", [])
         route = f"{legs[0]['origin']} → {legs[-1]['destination']}" if legs else ""
-        shipment = shipments.get(order.id)
         if order.cancelled_at is not None:
             status = _("cancelled")
         elif shipment is not None:
