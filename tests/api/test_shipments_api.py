@@ -59,6 +59,17 @@ async def test_a_carrier_key_sees_its_shipments_without_prices(runtime, http, ad
     listed = await road.get("/shipments")
     assert [s["number"] for s in listed.body["items"]] == [ours.number]
 
+    # A dispatcher's note and the other leg's carrier are not the road carrier's to read.
+    await api.post(
+        f"/shipments/{ours.number}/events",
+        {"status": "picked_up", "note": "Call Adaeze on +2348011111111"},
+    )
+    again = await road.get(f"/shipments/{ours.number}")
+    raw = json.dumps(again.body)
+    assert "+2348011111111" not in raw and RAIL_CARRIER not in raw
+    assert again.body["legs"][1]["carrier_name"] is None
+    assert [e["status"] for e in again.body["events"]] == ["picked_up"]
+
 
 async def test_another_carriers_shipment_is_not_found(runtime, http, admin):
     shipment = await make_shipment()
