@@ -45,7 +45,7 @@ from core.services import audit
 from core.services.access import Actor, ActorKind, Permission, require
 from core.services.clients import UtcDatetime, visible_clients
 from core.services.contacts import line, text
-from core.services.media import MediaStore, check_upload, new_key
+from core.services.media import MediaStore, check_upload, new_key, strip_metadata
 from core.services.pipeline import move
 from core.services.shipment_notices import queue_notice
 from core.services.shipment_status import (
@@ -554,6 +554,7 @@ async def attach_document(
     checked = check_upload(
         data, max_bytes, image_only=kind in (DocumentKind.PHOTO, DocumentKind.PROOF)
     )
+    data = await strip_metadata(data, checked.content_type)
     key = new_key(f"shipments/{shipment.id}", checked.extension)
     await store.save(key, data, checked.content_type)
     async with in_transaction() as conn:

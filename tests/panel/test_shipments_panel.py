@@ -30,6 +30,7 @@ from tests.api.shipment_data import (
     png,
 )
 from tests.panel.panel_client import Page, Panel
+from tests.pictures import same_picture
 
 
 async def _upload(panel: Panel, number: str, data: bytes, filename: str, **fields) -> Page:
@@ -216,7 +217,7 @@ async def test_uploading_photos_and_documents(panel_for, runtime):
     assert f'<a href="/admin/shipments/{number}/documents/{document.id}">cmr.pdf (PDF)' in pdf.html
 
     await dispatcher.open(f"/admin/shipments/{number}/documents/{image.id}")
-    assert dispatcher.body == png()
+    assert same_picture(dispatcher.body, png())
     async with dispatcher.http.get(
         f"{dispatcher.base_url}/admin/shipments/{number}/documents/{document.id}"
     ) as reply:

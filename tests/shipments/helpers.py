@@ -23,13 +23,14 @@ from core.services.staff import invite_staff
 from tests.contract.test_onboarding import onboard
 from tests.contract.test_quote import _network
 from tests.conversation import ChatClient, TelegramChat, ViberChat, WebChatClient
+from tests.pictures import picture
 from tests.quotes.sales_data import request_quote
 
 DAY = dt.timedelta(days=1)
 ROAD = "Lagos Haulage Co"
 RAIL = "Northern Rail Freight"
 # What the bytes of a photo start with; the service checks them, not the name.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 2000
+JPEG = picture("JPEG")
 _ids = itertools.count(int(time.time()) % 10**6)
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.models import (
@@ -41,11 +43,12 @@ from core.services.shipments import (
     visible_shipments,
 )
 from tests.contract.test_quote import _network
+from tests.pictures import picture, same_picture
 from tests.quotes.sales_data import client_identity, request_quote
 from tests.services.conftest import actor_for
 
 S = ShipmentStatus
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = picture("PNG")
 HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
 
@@ -251,7 +254,7 @@ async def test_photos_are_checked_and_a_proof_clears_the_flag(runtime, tmp_path:
         kind=DocumentKind.PROOF,
         recipient_name="Musa",
     )
-    assert await store.load(proof.key) == PNG
+    assert same_picture(await store.load(proof.key), PNG)
     assert proof.content_type == "image/png"
     assert not (await Shipment.get(id=shipment.id)).missing_proof
 
@@ -361,3 +364,20 @@ async def test_a_failed_notice_is_tried_again_a_few_times(runtime, fake_telegram
     assert await send_due_notices(runtime.notifier, now + 5 * MINUTE, "https://x") == 0  # not yet
     fake_telegram.reset()
     assert await send_due_notices(runtime.notifier, now + HOUR, "https://x") == 1
+
+
+async def test_a_photos_metadata_is_dropped_before_it_is_kept(runtime, tmp_path: Path):
+    _identity, shipment = await _shipment()
+    exif = Image.Exif()
+    exif[0x010F] = "PhonemakerX"  # Make; a phone adds the GPS position the same way
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), (200, 10, 10)).save(out, format="JPEG", exif=exif.tobytes())
+    sent = out.getvalue()
+    assert b"PhonemakerX" in sent
+    store = LocalMediaStore(tmp_path)
+    proof = await attach_document(
+        await _dispatcher(), shipment.number, sent, store, 10**6, kind=DocumentKind.PROOF
+    )
+    kept = await store.load(proof.key)
+    assert b"PhonemakerX" not in kept
+    assert same_picture(kept, sent, exact=False) and proof.size == len(kept)
