@@ -436,6 +436,10 @@ async def take_relay(
         if not claimed:
             if relay.manager_id == actor.employee_id and relay.state is RelayState.ACTIVE:  # type: ignore[attr-defined]
                 pass  # a second tap of the same person: theirs already
+            elif relay.taken_at == relay.started_at:
+                # Routed straight to the client's manager, never offered to the queue: to
+                # anyone else it reads like no chat at all.
+                raise NotFound(NOT_YOURS)
             elif relay.state is RelayState.CLOSED:
                 raise InvalidInput("relay", ENDED)
             else:
