@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.models import Client, Employee, Interaction, Role, Task
 from tests.contract.test_onboarding import onboard
 from tests.contract.test_quote import WITH_MANAGERS, _network, ask_quote, ru_start
+from tests.quotes.sales_data import client_identity, request_quote
 from tests.quotes.test_request_queue import _staff
 
 
@@ -190,3 +191,14 @@ async def test_the_dossier_pages_back_through_a_long_timeline(chat_factory):
     last = await tunde.expect("Busy Client: older entries")
     assert "entry 4" in last.text and last.text.endswith("Other: entry 1")
     assert "Older entries" not in [label for label, _ in last.buttons]
+
+
+async def test_the_dossier_shows_the_quote_of_an_open_request(chat_factory):
+    await _network()
+    tunde, manager = await _staff(chat_factory, "Tunde Bakare")
+    identity = await client_identity("Quoted Client", manager=manager)
+    opened = await request_quote(identity, "Lagos", "Kano")
+    await tunde.press_data(f"cl:{identity.client_id}:0")
+    card = await tunde.expect("Quoted Client")
+    assert f"#{opened.request.id} Lagos → Kano · Quoted · quote #{opened.quote.id}" in card.text
+    assert "valid until" in card.text

@@ -22,7 +22,7 @@ from bot.replies import say
 from bot.states import StaffClients
 from core.errors import NotFound
 from core.i18n import N_, _, format_datetime, format_money
-from core.models import Client, Interaction, RequestState
+from core.models import Client, Interaction, Quote, RequestState
 from core.services.access import Actor, Permission
 from core.services.clients import recent_clients, search_clients, suggest_clients
 from core.services.company import current_company, zone_of
@@ -164,11 +164,22 @@ async def on_client(
     ]
     if actor.can(Permission.MAKE_QUOTES):
         requests = await visible_requests(actor).filter(client_id=client.id, state__in=OPEN_STATES)
+        latest_quote: dict[int, Quote] = {}
+        for quote in await Quote.filter(request_id__in=[r.id for r in requests]).order_by("id"):
+            latest_quote[quote.request_id] = quote  # type: ignore[attr-defined]
         lines += ["", _("Open requests:")]
-        lines += [
-            f"#{r.id} {r.origin_text} → {r.destination_text} · {_(STATE_LABELS[r.state])}"
-            for r in requests
-        ] or ["—"]
+        for r in requests:
+            line = f"#{r.id} {r.origin_text} → {r.destination_text} · {_(STATE_LABELS[r.state])}"
+            quote = latest_quote.get(r.id)
+            if quote is not None:
+                line += " · " + _(
+                    "quote #{number}, valid until {day}",
+                    number=quote.id,
+                    day=format_datetime(quote.valid_until, zone),
+                )
+            lines.append(line)
+        if not requests:
+            lines.append("—")
         lines += ["", _("Orders:")]
         lines += [
             f"{o.number} · {format_datetime(o.created_at, zone)} · "
