@@ -40,6 +40,7 @@ class StaffTasks(StatesGroup):
     due = State()
     remind_at = State()
     comment = State()
+    client = State()
 
 
 class ClientTrack(StatesGroup):

@@ -179,6 +179,7 @@ class AssignStep(StrEnum):
     DUTY = "du"
     TO_RATE = "tr"
     KIND = "k"
+    CLIENT = "cl"
 
 
 class AssignCb(CallbackData, prefix="as"):

@@ -72,7 +72,13 @@ async def test_a_head_sets_a_task_the_manager_does_it_and_the_head_sees_the_figu
         "Collect payment",
         "Other",
     ]
+    kano = await Client.create(name="Kano Textiles", phone="+2348051110077", manager=manager)
     await bisi.press("Meet")
+    await bisi.expect("About which client? Type a name, company or phone, or press No client:")
+    await bisi.send("Kano")
+    found = await bisi.expect("Clients found:")
+    assert [label for label, _ in found.buttons] == ["Kano Textiles", "No client"]
+    await bisi.press("Kano Textiles")
     await bisi.expect("What is the task?")
     await bisi.send("Call Kano Textiles about December")
     await bisi.expect("When is it due? Pick or type a date:")
@@ -84,10 +90,11 @@ async def test_a_head_sets_a_task_the_manager_does_it_and_the_head_sees_the_figu
     await bisi.press("In 3 days")
     await bisi.expect("Task set, due")
     task = await Task.get()
-    assert (task.employee_id, task.created_by_id, task.kind.value) == (
+    assert (task.employee_id, task.created_by_id, task.kind.value, task.client_id) == (
         manager.id,
         head.id,
         "meeting",
+        kano.id,
     )
 
     await tunde.press("My plan")

@@ -18,6 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
 from bot.filters.audience import IsStaff
+from bot.handlers.staff.clients import say_found
 from bot.keyboards.callbacks import (
     AssignCb,
     AssignStep,
@@ -35,7 +36,7 @@ from bot.states import StaffTasks
 from core.config import Settings
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.i18n import _, format_datetime, gettext
-from core.models import Employee, Task
+from core.models import Client, Employee, Task
 from core.ports import Clock
 from core.services import tasks as task_service
 from core.services.access import Actor, Permission
@@ -461,8 +462,44 @@ async def on_kind(
     if callback_data.value not in task_service.KIND_LABELS:
         await callback.answer()
         return
-    await state.set_state(StaffTasks.title)
+    await state.set_state(StaffTasks.client)
     await state.update_data(kind=callback_data.value)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("No client"), callback_data=AssignCb(step=AssignStep.CLIENT, value="0"))
+    await say(
+        bot,
+        callback,
+        _("About which client? Type a name, company or phone, or press No client:"),
+        reply_markup=builder.as_markup(),
+    )
+
+
+def _client_choices(clients: list[Client]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for client in clients:
+        builder.button(
+            text=client.name[:60],
+            callback_data=AssignCb(step=AssignStep.CLIENT, value=str(client.id)),
+        )
+    builder.button(text=_("No client"), callback_data=AssignCb(step=AssignStep.CLIENT, value="0"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+@router.message(StaffTasks.client, F.text)
+async def on_client_typed(message: Message, bot: Bot, actor: Actor) -> None:
+    await say_found(bot, message, actor, _client_choices)
+
+
+@router.callback_query(StaffTasks.client, AssignCb.filter(F.step == AssignStep.CLIENT))
+async def on_client_picked(
+    callback: CallbackQuery, callback_data: AssignCb, bot: Bot, state: FSMContext
+) -> None:
+    value = callback_data.value
+    client_id = int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+    # Whether the client may be the doer's is checked when the task is set (tasks service).
+    await state.update_data(client=client_id)
+    await state.set_state(StaffTasks.title)
     await say(
         bot, callback, _("What is the task? One line, e.g. Call Ada about the December load:")
     )
