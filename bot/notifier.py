@@ -50,9 +50,8 @@ class BotNotifier:
         if bot is None:
             return False
         with self.i18n.use_locale(language):
-            # A callable parameter (a price, a route) is rendered in the recipient's locale.
-            shown = {key: value() if callable(value) else value for key, value in params.items()}
-            text = gettext(message, **shown)
+            # gettext renders a callable parameter (a price, a route) in this locale too.
+            text = gettext(message, **params)
             markup = queue_keyboard(request_id) if request_id is not None else None
         try:
             await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)

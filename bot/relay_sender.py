@@ -35,7 +35,7 @@ class BotRelayMessenger:
         **params: Any,
     ) -> bool:
         with self.i18n.use_locale(language):
-            text = _render(message, params)
+            text = gettext(message, **params)
             markup: InlineKeyboardMarkup | None = None
             if buttons is StaffButtons.TAKE:
                 markup = take_keyboard(relay_id)
@@ -57,7 +57,7 @@ class BotRelayMessenger:
     ) -> bool:
         with self.i18n.use_locale(language):
             # A manager's own words go as they are; only the buttons speak the client's language.
-            text = message if verbatim else _render(message, params)
+            text = message if verbatim else gettext(message, **params)
             markup: InlineKeyboardMarkup | None = None
             if buttons is ClientButtons.END:
                 markup = client_chat_keyboard(relay_id)
@@ -77,9 +77,3 @@ class BotRelayMessenger:
             log.warning("Live chat: could not reach chat %s on %s", chat_id, channel)
             return False
         return True
-
-
-def _render(message: str, params: dict[str, Any]) -> str:
-    """The message id in the active locale; a callable parameter is rendered there too."""
-    shown = {key: value() if callable(value) else value for key, value in params.items()}
-    return gettext(message, **shown)
