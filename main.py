@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from tortoise import connections
 
 from admin_web.app import create_app
-from admin_web.keys import CHANNELS, CLOCK, MEDIA, NOTIFIER, QUOTE_SENDER
+from admin_web.keys import CHANNELS, CLOCK, MAILER, MEDIA, NOTIFIER, QUOTE_SENDER
 from bot.channels.registry import VIBER_BOT_TOKEN, WEBCHAT_BOT_TOKEN, ChannelRegistry
 from bot.channels.telegram import WEBHOOK_PATH as TELEGRAM_PATH
 from bot.channels.telegram import TelegramWebhook, build_telegram_bot
@@ -34,17 +34,26 @@ from bot.channels.viber.session import ViberSession
 from bot.channels.webchat import WebChat, WebChatHub, WebChatSession
 from bot.dedupe import Deduplicator, MemoryDeduplicator, RedisDeduplicator
 from bot.dispatcher import build_dispatcher
+from bot.mailing_senders import MessengerSender
 from bot.notifier import BotNotifier
 from bot.quote_sender import BotQuoteSender
 from core.config import ConfigError, Settings, TelegramMode, load_settings
 from core.db import close_db, init_db, migrate
 from core.errors import OnaError
 from core.i18n import I18n
-from core.models import Channel, Role
+from core.models import Channel, MailChannel, Role
 from core.ports import SystemClock
 from core.scheduling import LeaderLock, Scheduler
 from core.services import auth, demo, jobs, locations, staff
+from core.services.mailing_senders import (
+    EmailChannelSender,
+    SmsChannelSender,
+    sms_from_settings,
+    smtp_from_settings,
+)
+from core.services.mailing_worker import ChannelSender, MailingWorker
 from core.services.media import MediaStore, store_from
+from core.services.send_rate import Limits, LocalSendRate, RedisSendRate, SendRate
 from core.services.shipments import set_tracking_link_days
 from core.services.webhooks import WebhookSender
 from core.supervisor import Supervisor
@@ -78,6 +87,9 @@ class Runtime:
     notifier: BotNotifier = field(init=False)
     quote_sender: BotQuoteSender = field(init=False)
     media: MediaStore = field(init=False)
+    mailer: MailingWorker | None = field(init=False, default=None)
+    _mailer_stop: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    _mail_channels: list[Any] = field(init=False, default_factory=list)
     port: int = field(init=False, default=0)
     _runner: web.AppRunner | None = field(init=False, default=None)
     _telegram_mode: str = field(init=False, default="off")
@@ -138,6 +150,11 @@ class Runtime:
                 max_age=dt.timedelta(hours=settings.webhook_max_age_hours),
             )
             self.webhooks.start()
+            self.mailer = self._build_mailer()
+            if settings.mailing_worker:
+                self.supervisor.spawn(
+                    self.mailer.run(self._mailer_stop), name="mailing-worker", long_running=True
+                )
         if self.serves_web:
             self.app = create_app(settings, self.i18n, self.health, self.redis)
             self.app.add_routes(routes)
@@ -146,6 +163,7 @@ class Runtime:
             self.app[QUOTE_SENDER] = self.quote_sender
             self.app[NOTIFIER] = self.notifier
             self.app[MEDIA] = self.media
+            self.app[MAILER] = self.mailer
             self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
             await self._runner.setup()
             site = web.TCPSite(self._runner, settings.host, settings.port)
@@ -207,6 +225,51 @@ class Runtime:
                 name="viber-set-webhook",
             )
         return [web.post(VIBER_PATH, webhook.handle)]
+
+    def _build_mailer(self) -> MailingWorker:
+        """The mailing worker with every channel that is configured (docs/mailings.md)."""
+        settings = self.settings
+
+        def limiter(limits: Limits, prefix: str = "ona:rate") -> SendRate:
+            if self.redis is not None:
+                return RedisSendRate(self.redis, limits, prefix=prefix)
+            return LocalSendRate(limits)
+
+        senders: dict[MailChannel, ChannelSender] = {}
+        rates: dict[MailChannel, SendRate] = {}
+        telegram = self.registry.bot(Channel.TELEGRAM)
+        if telegram is not None:
+            senders[MailChannel.TELEGRAM] = MessengerSender(
+                telegram, MailChannel.TELEGRAM, self.i18n
+            )
+            rates[MailChannel.TELEGRAM] = limiter(
+                Limits(rate=settings.telegram_rate, per_chat_interval=1.0)
+            )
+        viber = self.registry.bot(Channel.VIBER)
+        if viber is not None:
+            senders[MailChannel.VIBER] = MessengerSender(viber, MailChannel.VIBER, self.i18n)
+            rates[MailChannel.VIBER] = limiter(Limits(rate=settings.viber_rate))
+        email = smtp_from_settings(settings)
+        if email is not None:
+            self._mail_channels.append(email)
+            senders[MailChannel.EMAIL] = EmailChannelSender(email)
+        sms = sms_from_settings(settings)
+        if sms is not None:
+            self._mail_channels.append(sms)
+            senders[MailChannel.SMS] = SmsChannelSender(sms)
+            rates[MailChannel.SMS] = limiter(Limits(rate=settings.sms_rate))
+        return MailingWorker(
+            senders,
+            rates,
+            self.clock,
+            settings.public_url or self.base_url,
+            notifier=self.notifier,
+            owner=settings.mailing_worker_id,
+            batch=settings.mailing_batch,
+            paid_rate=limiter(
+                Limits(rate=settings.telegram_paid_rate, per_chat_interval=1.0), "ona:paid-rate"
+            ),
+        )
 
     def _start_scheduler(self) -> None:
         self.scheduler = Scheduler(
@@ -295,6 +358,9 @@ class Runtime:
     async def stop(self) -> None:
         if self.scheduler is not None:
             await self.scheduler.stop()
+        self._mailer_stop.set()
+        if self.mailer is not None:
+            self.mailer.wake()
         if self.webhooks is not None:
             await self.webhooks.stop()
         if self._telegram_mode == "polling" and self.dispatcher._running_lock.locked():
@@ -304,6 +370,8 @@ class Runtime:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.supervisor.drain()
+        for channel in self._mail_channels:
+            await channel.close()
         await self.registry.close()
         await self.dispatcher.storage.close()
         if self.redis is not None:

@@ -23,6 +23,7 @@ from admin_web.params import has_nul
 from admin_web.routes import add_panel_routes
 from admin_web.security_headers import add_security_headers
 from admin_web.views import health
+from admin_web.views.mail_links import create_mail_links
 from admin_web.views.shipments import upload_size_middleware
 from admin_web.views.tracking import create_tracking
 from core.config import SUPPORTED_LANGUAGES, Settings
@@ -154,6 +155,8 @@ def create_app(
     app.add_subapp("/api/v1", create_api(settings, i18n, redis))
     # The public tracking page: no session, no sign-in, nothing cached or indexed.
     app.add_subapp("/t", create_tracking(settings, i18n))
+    # Unsubscribe and tracked links inside mailings: the message's token is the only key.
+    app.add_subapp("/m", create_mail_links(settings, i18n))
     return app
 
 

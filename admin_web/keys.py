@@ -25,3 +25,5 @@ CHANNELS = web.AppKey("channels", ChannelRegistry)
 QUOTE_SENDER = web.AppKey("quote_sender", QuoteSender)
 NOTIFIER = web.AppKey("notifier", BotNotifier)
 MEDIA = web.AppKey("media", MediaStore)
+# The process's mailing worker, woken when a campaign is launched; None in a web-only process.
+MAILER = web.AppKey("mailer", object)

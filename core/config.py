@@ -71,6 +71,41 @@ class Settings(BaseSettings):
     tracking_link_days: int = Field(30, gt=0, le=3650)
     # A shipment expected later than promised by more than this alerts its manager.
     shipment_late_hours: int = Field(6, gt=0, le=24 * 30)
+    # Mailings (docs/mailings.md). Email goes out when SMTP_HOST is set, SMS when
+    # SMS_URL_TEMPLATE is; Telegram and Viber use the bots above.
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, gt=0, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+    smtp_rate: float = Field(10.0, gt=0, le=1000)
+    dkim_selector: str | None = None
+    dkim_domain: str | None = None
+    dkim_private_key: SecretStr | None = None
+    sms_url_template: str | None = None
+    sms_method: str = "POST"
+    sms_body_format: str = "form"
+    sms_body_fields: dict[str, str] = Field(default_factory=dict)
+    sms_username: str | None = None
+    sms_password: SecretStr | None = None
+    sms_token: SecretStr | None = None
+    sms_sender: str = ""
+    sms_id_path: str = "id"
+    sms_error_path: str | None = None
+    sms_rate: float = Field(5.0, gt=0, le=1000)
+    # Sending speed per platform: Telegram about 30 a second per bot (and up to 1000 with
+    # paid broadcasts), Viber 500 calls per 10 seconds.
+    telegram_rate: float = Field(30.0, gt=0, le=1000)
+    telegram_paid_rate: float = Field(1000.0, gt=0, le=1000)
+    viber_rate: float = Field(50.0, gt=0, le=1000)
+    # A stable name per worker process lets a restarted worker take back its own unsure
+    # message at once (default: host name and process id).
+    mailing_worker_id: str | None = None
+    # Whether this process sends mailings (off in the tests, which drive the worker).
+    mailing_worker: bool = True
+    mailing_batch: int = Field(50, gt=0, le=1000)
     session_idle_minutes: int = Field(30, gt=0)
     session_max_hours: int = Field(12, gt=0)
     api_rate_limit_per_minute: int = Field(120, gt=0)
@@ -148,6 +183,11 @@ class Settings(BaseSettings):
             raise ValueError("PHONE_REGION must be a two-letter country code") from exc
         return value.upper()
 
+    @field_validator("smtp_host", "smtp_from", "sms_url_template", "mailing_worker_id")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
     @field_validator("telegram_bot_token", "viber_auth_token", "telegram_webhook_secret")
     @classmethod
     def _empty_is_none(cls, value: SecretStr | None) -> SecretStr | None:
@@ -169,6 +209,8 @@ class Settings(BaseSettings):
                 r"[A-Za-z0-9_-]{1,256}", self.telegram_webhook_secret.get_secret_value()
             ):
                 raise ValueError("TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and -")
+        if self.smtp_host and not self.smtp_from:
+            raise ValueError("SMTP_HOST needs SMTP_FROM, the address mailings come from")
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError(
                 "SECRET_KEY must be set to at least 32 characters (make run makes one)"

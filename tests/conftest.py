@@ -33,6 +33,11 @@ from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "mail_outbox",
+    "mail_campaign",
+    "mail_template_text",
+    "mail_template",
+    "mail_segment",
     "shipment_notice",
     "shipment_document",
     "shipment_event",
@@ -133,6 +138,8 @@ def test_settings(tmp_dir: str, telegram_url: str, viber_url: str, **overrides):
         "viber_bot_name": "OnaTest",
         # Photos the tests upload stay in the test's own directory, not in the checkout.
         "media_dir": f"{tmp_dir}/media",
+        # The tests drive the mailing worker themselves (runtime.mailer), one round at a time.
+        "mailing_worker": False,
     }
     values.update(overrides)
     return load_settings(**values)

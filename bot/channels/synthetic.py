@@ -94,8 +94,12 @@ class SyntheticSession(BaseSession):
         self._message_ids = itertools.count(int(time.time() * 1000) % 10**9)
 
     @abc.abstractmethod
-    async def deliver(self, chat_id: int, message: Outgoing) -> None:
-        """Send one message to the chat, raising DeliveryError when the channel fails."""
+    async def deliver(self, chat_id: int, message: Outgoing) -> int | None:
+        """Send one message to the chat, raising DeliveryError when the channel fails.
+
+        Returns the platform's own id for the message when it gives one (Viber's
+        message_token), which then becomes the message_id the caller sees.
+        """
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -130,7 +134,7 @@ class SyntheticSession(BaseSession):
         result: Any,
     ) -> TelegramType:
         try:
-            await self.deliver(chat_id, message)
+            platform_id = await self.deliver(chat_id, message)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise TelegramNetworkError(method=method, message=repr(exc)) from exc
         except DeliveryError as exc:
@@ -142,6 +146,8 @@ class SyntheticSession(BaseSession):
             if exc.retry_after is not None:
                 body["parameters"] = {"retry_after": exc.retry_after}
             return self._respond(bot, method, exc.status, body)
+        if platform_id is not None and isinstance(result, dict):
+            result = {**result, "message_id": platform_id}
         return self._respond(bot, method, 200, {"ok": True, "result": result})
 
     def _respond(

@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from bot.handlers.client import mailings as client_mailings
 from bot.handlers.client import menu as client_menu
 from bot.handlers.client import quote as client_quote
 from bot.handlers.client import relay as client_relay
@@ -22,6 +23,8 @@ def setup_routers() -> Router:
         errors.router,
         start.router,
         stop.router,
+        # "Stop these messages" works from anywhere, even in the middle of another flow.
+        client_mailings.router,
         staff_requests.router,
         staff_clients.router,
         staff_log.router,

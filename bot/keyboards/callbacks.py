@@ -29,6 +29,8 @@ class SettingsAction(StrEnum):
     CONSENT_OFF = "off"
     SERVICE_ON = "son"
     SERVICE_OFF = "soff"
+    OFFERS_ON = "oon"
+    OFFERS_OFF = "ooff"
 
 
 class LanguageCb(CallbackData, prefix="lg"):
@@ -214,3 +216,9 @@ class ShipCb(CallbackData, prefix="sh"):
     action: ShipAction
     number: str = ""
     value: str = ""
+
+
+class StopOffersCb(CallbackData, prefix="ms"):
+    """ "Stop these messages" under a mailing: the campaign, for the consent evidence."""
+
+    campaign: int

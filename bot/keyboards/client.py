@@ -78,13 +78,15 @@ def _main_menu(locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def settings_keyboard(consent_granted: bool, service_on: bool = False) -> InlineKeyboardMarkup:
-    return _settings_keyboard(current_locale(), consent_granted, service_on)
+def settings_keyboard(
+    consent_granted: bool, service_on: bool = False, offers_on: bool = True
+) -> InlineKeyboardMarkup:
+    return _settings_keyboard(current_locale(), consent_granted, service_on, offers_on)
 
 
 @cache
 def _settings_keyboard(
-    locale: str, consent_granted: bool, service_on: bool
+    locale: str, consent_granted: bool, service_on: bool, offers_on: bool
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("Language"), callback_data=SettingsCb(action=SettingsAction.LANGUAGE))
@@ -95,6 +97,13 @@ def _settings_keyboard(
         toggle = _("Allow messages on this channel")
         action = SettingsAction.CONSENT_ON
     builder.button(text=toggle, callback_data=SettingsCb(action=action))
+    if consent_granted:
+        # Offers (mailings) apart: "Stop these messages" under a mailing turns only them off.
+        if offers_on:
+            offers, offers_action = _("Stop offers, keep updates"), SettingsAction.OFFERS_OFF
+        else:
+            offers, offers_action = _("Allow offers again"), SettingsAction.OFFERS_ON
+        builder.button(text=offers, callback_data=SettingsCb(action=offers_action))
     if not consent_granted:
         # No offers, but the client may still want to hear where their cargo is.
         if service_on:

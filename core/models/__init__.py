@@ -11,6 +11,17 @@ from core.models.channels import (
 from core.models.company import Company, MarketingSource, Tag
 from core.models.crm import Interaction, InteractionKind
 from core.models.locations import Location, LocationKind
+from core.models.mailings import (
+    Campaign,
+    CampaignState,
+    MailChannel,
+    MailTemplate,
+    OutboxMessage,
+    OutboxState,
+    Segment,
+    TemplateText,
+    TextKind,
+)
 from core.models.network import Lane, PriceList, Tariff, TransportMode, Zone
 from core.models.parties import Carrier, Client, ClientKind, ContactPerson
 from core.models.sales import (
@@ -56,6 +67,8 @@ from core.models.workspace import (
 __all__ = [
     "ApiKey",
     "AuditLog",
+    "Campaign",
+    "CampaignState",
     "CannedReply",
     "Carrier",
     "Channel",
@@ -78,9 +91,13 @@ __all__ = [
     "Location",
     "LocationKind",
     "LoginAttempt",
+    "MailChannel",
+    "MailTemplate",
     "MarketingSource",
     "NotificationState",
     "Order",
+    "OutboxMessage",
+    "OutboxState",
     "PanelSession",
     "Plan",
     "PriceList",
@@ -93,6 +110,7 @@ __all__ = [
     "ReminderRecipient",
     "RequestState",
     "Role",
+    "Segment",
     "Shipment",
     "ShipmentDocument",
     "ShipmentEvent",
@@ -106,6 +124,8 @@ __all__ = [
     "Tariff",
     "Task",
     "TaskKind",
+    "TemplateText",
+    "TextKind",
     "TransportMode",
     "WebhookAttempt",
     "WebhookDelivery",

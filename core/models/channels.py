@@ -10,6 +10,9 @@ class Channel(StrEnum):
     TELEGRAM = "telegram"
     VIBER = "viber"
     WEBCHAT = "webchat"
+    # Reached by address, not by a chat: consent to mailings is recorded per channel too.
+    EMAIL = "email"
+    SMS = "sms"
 
 
 class ConsentPurpose(StrEnum):
@@ -22,6 +25,8 @@ class ConsentPurpose(StrEnum):
 
     MESSAGES = "messages"
     SERVICE = "service"
+    # Offers and news (mailings). Like SERVICE, an explicit answer wins over MESSAGES.
+    MARKETING = "marketing"
 
 
 class ChannelIdentity(Model):

@@ -57,6 +57,9 @@ class Permission(StrEnum):
     REPORT_SHIPMENT_EVENTS = "report_shipment_events"
     # The optional second factor (TOTP) at sign-in.
     USE_TOTP = "use_totp"
+    # Mailings: audiences, templates and campaigns. A manager or head of sales reaches
+    # only the clients they see; marketers, director and admin reach everyone.
+    SEND_MAILINGS = "send_mailings"
 
 
 A, D, H, M = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES, Role.MANAGER
@@ -91,6 +94,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_SHIPMENTS: frozenset({A, D, H, M, DIS}),
     Permission.REPORT_SHIPMENT_EVENTS: frozenset({A, D, H, M, DIS, CAR}),
     Permission.USE_TOTP: frozenset({A, D}),
+    Permission.SEND_MAILINGS: frozenset({A, D, H, M, MKT}),
 }
 _ACTS_FOR_COMPANY = frozenset({ActorKind.STAFF, ActorKind.INTEGRATION})
 

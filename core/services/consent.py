@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from core.errors import NotFound
 from core.i18n import N_, current_i18n
-from core.models import Channel, ChannelIdentity, Consent, ConsentPurpose, ConsentState
+from core.models import (
+    Channel,
+    ChannelIdentity,
+    Client,
+    Consent,
+    ConsentPurpose,
+    ConsentState,
+    Interaction,
+    InteractionKind,
+)
 from core.services import webhooks
 from core.services.interactions import Subject, log_interaction
 
@@ -22,6 +32,9 @@ STOP_WORD = N_("STOP")
 SERVICE_TEXT = N_(
     "Updates about your own quotes, orders and deliveries on this channel, and nothing else."
 )
+# Asked when a client chooses offers on their own, or recorded by staff for email and SMS.
+MARKETING_TEXT = N_("Offers and news from us on this channel. You can stop them at any time.")
+ADDRESS_CHANNELS = (Channel.EMAIL, Channel.SMS)
 
 
 def consent_text(language: str) -> str:
@@ -64,6 +77,97 @@ async def service_consent(client_id: int, channel: Channel) -> bool:
     return bool(latest and latest.granted)
 
 
+async def marketing_consent(client_id: int, channel: Channel) -> bool:
+    """May we send offers and news (mailings) on this channel?
+
+    Like service updates: the latest answer to the onboarding question or to the marketing
+    question counts, so "no offers, thanks" keeps the onboarding yes for service updates.
+    """
+    latest = (
+        await Consent.filter(
+            client_id=client_id,
+            channel=channel,
+            purpose__in=(ConsentPurpose.MESSAGES, ConsentPurpose.MARKETING),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return bool(latest and latest.granted)
+
+
+def _text_shown(purpose: ConsentPurpose, language: str) -> str:
+    wording = {
+        ConsentPurpose.MESSAGES: CONSENT_TEXT,
+        ConsentPurpose.SERVICE: SERVICE_TEXT,
+        ConsentPurpose.MARKETING: MARKETING_TEXT,
+    }[purpose]
+    return current_i18n().gettext(wording, language)
+
+
+async def _record(
+    conn: BaseDBAsyncClient,
+    *,
+    client_id: int,
+    channel: Channel,
+    purpose: ConsentPurpose,
+    granted: bool,
+    evidence: str,
+    language: str,
+    identity: ChannelIdentity | None = None,
+    recorded_by_id: int | None = None,
+) -> tuple[Consent | None, bool]:
+    """One answer, its current-state row, the dossier entry and the webhook, all in `conn`."""
+    latest = (
+        await Consent.filter(client_id=client_id, channel=channel, purpose=purpose)
+        .using_db(conn)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None and latest.granted == granted:
+        return latest, False
+    entry = await Consent.create(
+        client_id=client_id,
+        identity=identity,
+        channel=channel,
+        purpose=purpose,
+        granted=granted,
+        text_version=CONSENT_TEXT_VERSION,
+        text_shown=_text_shown(purpose, language),
+        language=language,
+        evidence=evidence[:200],
+        recorded_by_id=recorded_by_id,
+        using_db=conn,
+    )
+    # The MARKETING state row is the effective answer for mailings (the latest of the
+    # onboarding answer and an explicit marketing one), so audiences filter on one row.
+    purposes = [purpose]
+    if purpose is ConsentPurpose.MESSAGES:
+        purposes.append(ConsentPurpose.MARKETING)
+    for state_purpose in purposes:
+        await ConsentState.update_or_create(
+            client_id=client_id,
+            channel=channel,
+            purpose=state_purpose,
+            defaults={"granted": granted, "updated_at": entry.created_at},
+            using_db=conn,
+        )
+    subject = Subject.CONSENT_GRANTED if granted else Subject.CONSENT_WITHDRAWN
+    if identity is not None:
+        await log_interaction(identity, subject, evidence, connection=conn)
+    else:
+        await Interaction.create(
+            client_id=client_id,
+            channel=channel,
+            kind=InteractionKind.SYSTEM,
+            subject=subject,
+            summary=evidence[:200],
+            employee_id=recorded_by_id,
+            using_db=conn,
+        )
+    await webhooks.emit(webhooks.CONSENT_CHANGED, webhooks.consent_data(entry), connection=conn)
+    return entry, True
+
+
 async def record_consent(
     identity_id: int,
     granted: bool,
@@ -86,60 +190,70 @@ async def record_consent(
         )
         if identity is None or identity.client_id is None:
             raise NotFound()
-        latest = (
-            await Consent.filter(
-                client_id=identity.client_id, channel=identity.channel, purpose=purpose
-            )
-            .using_db(conn)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        if latest is not None and latest.granted == granted:
-            return latest, False
-        language = identity.language or "en"
-        entry = await Consent.create(
+        return await _record(
+            conn,
             client_id=identity.client_id,
-            identity=identity,
-            channel=identity.channel,
+            channel=Channel(identity.channel),
             purpose=purpose,
             granted=granted,
-            text_version=CONSENT_TEXT_VERSION,
-            text_shown=(
-                consent_text(language)
-                if purpose is ConsentPurpose.MESSAGES
-                else current_i18n().gettext(SERVICE_TEXT, language)
-            ),
-            language=language,
-            evidence=evidence[:200],
+            evidence=evidence,
+            language=identity.language or "en",
+            identity=identity,
             recorded_by_id=recorded_by_id,
-            using_db=conn,
         )
-        await ConsentState.update_or_create(
-            client_id=identity.client_id,
-            channel=identity.channel,
+
+
+async def record_address_consent(
+    client_id: int,
+    channel: Channel,
+    granted: bool,
+    evidence: str,
+    *,
+    recorded_by_id: int | None = None,
+    purpose: ConsentPurpose = ConsentPurpose.MARKETING,
+) -> tuple[Consent | None, bool]:
+    """Consent for a channel reached by address (email, SMS), which has no chat to ask in.
+
+    Staff record what the client agreed to (on a call, on a signed form: the evidence says
+    which); an unsubscribe link records the withdrawal itself.
+    """
+    if channel not in ADDRESS_CHANNELS:
+        raise ValueError(channel)
+    async with in_transaction() as conn:
+        client = await Client.filter(id=client_id).using_db(conn).select_for_update().first()
+        if client is None:
+            raise NotFound()
+        return await _record(
+            conn,
+            client_id=client_id,
+            channel=channel,
             purpose=purpose,
-            defaults={"granted": granted, "updated_at": entry.created_at},
-            using_db=conn,
+            granted=granted,
+            evidence=evidence,
+            language=client.language,
+            recorded_by_id=recorded_by_id,
         )
-        await log_interaction(
-            identity,
-            Subject.CONSENT_GRANTED if granted else Subject.CONSENT_WITHDRAWN,
-            evidence,
-            connection=conn,
-        )
-        await webhooks.emit(
-            webhooks.CONSENT_CHANGED, webhooks.consent_data(entry), connection=conn
-        )
-        return entry, True
 
 
 async def withdraw_everything(identity_id: int, evidence: str) -> bool:
     """STOP: no offers and no updates on this channel, whatever was answered before."""
     _, changed = await record_consent(identity_id, False, evidence)
     identity = await ChannelIdentity.get(id=identity_id)
-    if await service_consent(identity.client_id, Channel(identity.channel)):  # type: ignore[arg-type]
+    channel = Channel(identity.channel)
+    if await service_consent(identity.client_id, channel):  # type: ignore[arg-type]
         await record_consent(identity_id, False, evidence, purpose=ConsentPurpose.SERVICE)
         changed = True
+    if await marketing_consent(identity.client_id, channel):  # type: ignore[arg-type]
+        await record_consent(identity_id, False, evidence, purpose=ConsentPurpose.MARKETING)
+        changed = True
+    return changed
+
+
+async def stop_offers(identity_id: int, evidence: str) -> bool:
+    """ "Stop these messages" under a mailing: no more offers here, service updates stay."""
+    _, changed = await record_consent(
+        identity_id, False, evidence, purpose=ConsentPurpose.MARKETING
+    )
     return changed
 
 

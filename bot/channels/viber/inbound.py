@@ -19,6 +19,7 @@ from viberbot.api.messages import (
 )
 from viberbot.api.viber_requests import (
     ViberConversationStartedRequest,
+    ViberDeliveredRequest,
     ViberMessageRequest,
     ViberSubscribedRequest,
     ViberUnsubscribedRequest,
@@ -28,8 +29,9 @@ from viberbot.api.viber_requests import (
 from bot.channels.synthetic import UpdateFactory
 from bot.channels.viber.render import BUTTON_PREFIX
 from bot.dedupe import Deduplicator
-from core.models import Channel, ChannelIdentity
+from core.models import Channel, ChannelIdentity, MailChannel
 from core.ports import TaskSupervisor
+from core.services.campaigns import mark_delivered
 from core.services.consent import withdraw_for_channel_account
 from core.services.identities import sequenced_identity
 
@@ -113,6 +115,10 @@ class ViberWebhook:
         return web.json_response({"status": 0})
 
     async def _process(self, event: object) -> None:
+        if isinstance(event, ViberDeliveredRequest):
+            # A mailing reached the phone: the campaign's "delivered" count.
+            await mark_delivered(MailChannel.VIBER, str(event.message_token))
+            return
         if isinstance(event, ViberUnsubscribedRequest):
             await withdraw_for_channel_account(
                 Channel.VIBER, event.user_id, f"viber:unsubscribed:{event.timestamp}"

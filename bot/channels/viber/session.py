@@ -71,9 +71,13 @@ class ViberSession(SyntheticSession):
             raise DeliveryError(400, f"Viber status {status}: {data.get('status_message')}")
         return data
 
-    async def deliver(self, chat_id: int, message: Outgoing) -> None:
+    async def deliver(self, chat_id: int, message: Outgoing) -> int | None:
         receiver = await self._receiver(chat_id)
-        await self.call("send_message", viber_payload(receiver, self.sender_name, message))
+        answer = await self.call(
+            "send_message", viber_payload(receiver, self.sender_name, message)
+        )
+        token = answer.get("message_token")
+        return token if isinstance(token, int) else None
 
     async def set_webhook(self, url: str) -> dict:
         return await self.call(

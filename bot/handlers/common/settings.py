@@ -15,6 +15,7 @@ from core.i18n import _
 from core.models import Channel, ChannelIdentity, ConsentPurpose
 from core.services.consent import (
     current_consent,
+    marketing_consent,
     record_consent,
     service_consent,
     withdraw_everything,
@@ -27,13 +28,18 @@ router.callback_query.filter(IsClient())
 async def _show_settings(bot: Bot, callback: CallbackQuery, identity: ChannelIdentity) -> None:
     granted = bool(await current_consent(identity.client_id, identity.channel))
     service = await service_consent(identity.client_id, Channel(identity.channel))
-    if granted:
+    offers = await marketing_consent(identity.client_id, Channel(identity.channel))
+    if granted and not offers:
+        status = _(
+            "Messages on this channel: updates about your orders and deliveries, no offers."
+        )
+    elif granted:
         status = _("Messages on this channel: allowed.")
     elif service:
         status = _("Messages on this channel: only updates about your orders and deliveries.")
     else:
         status = _("Messages on this channel: not allowed.")
-    await say(bot, callback, status, reply_markup=settings_keyboard(granted, service))
+    await say(bot, callback, status, reply_markup=settings_keyboard(granted, service, offers))
 
 
 @router.callback_query(
@@ -52,6 +58,26 @@ async def on_service_updates(
         callback_data.action is SettingsAction.SERVICE_ON,
         evidence_of(channel, callback),
         purpose=ConsentPurpose.SERVICE,
+    )
+    await _show_settings(bot, callback, identity)
+
+
+@router.callback_query(
+    SettingsCb.filter(F.action.in_({SettingsAction.OFFERS_ON, SettingsAction.OFFERS_OFF}))
+)
+async def on_offers(
+    callback: CallbackQuery,
+    callback_data: SettingsCb,
+    bot: Bot,
+    identity: ChannelIdentity,
+    channel: Channel,
+) -> None:
+    """Offers and news (mailings) on their own; order and delivery updates are untouched."""
+    await record_consent(
+        identity.id,
+        callback_data.action is SettingsAction.OFFERS_ON,
+        evidence_of(channel, callback),
+        purpose=ConsentPurpose.MARKETING,
     )
     await _show_settings(bot, callback, identity)
 

@@ -112,6 +112,8 @@ TASK_DONE = register_event("task.done", N_("Task done"))
 TASK_RATED = register_event("task.rated", N_("Task quality marked"))
 SHIPMENT_MOVED = register_event("shipment.moved", N_("Shipment event recorded"))
 SHIPMENT_LATE = register_event("shipment.late", N_("Shipment running late"))
+CAMPAIGN_STARTED = register_event("campaign.started", N_("Mailing campaign started"))
+CAMPAIGN_FINISHED = register_event("campaign.finished", N_("Mailing campaign finished"))
 
 
 def request_data(request: QuoteRequest) -> dict[str, Any]:
