@@ -414,6 +414,8 @@ async def serve(settings: Settings, role: ProcessRole) -> None:
 
 
 async def seed_demo(settings: Settings, if_empty: bool) -> None:
+    # Consent records keep the wording shown, in the client's language.
+    I18n(default_locale=settings.default_language).activate()
     await init_db(settings.database_url)
     try:
         if if_empty and not await demo.database_is_empty():
@@ -424,6 +426,7 @@ async def seed_demo(settings: Settings, if_empty: bool) -> None:
         await demo.seed_demo_sales()
         await demo.seed_demo_workspace()
         await demo.seed_demo_shipments()
+        await demo.seed_demo_mailings()
         _employee, password = await auth.create_admin("Administrator", "admin")
         print(f"Demo data loaded, with {cities} of the world's cities as locations.")
         print(f"Admin panel: http://{settings.host}:{settings.port}/admin/")

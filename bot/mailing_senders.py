@@ -17,6 +17,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods import SendMessage
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keyboards.callbacks import StopOffersCb
@@ -54,15 +55,18 @@ class MessengerSender:
         return InlineKeyboardMarkup(inline_keyboard=rows)
 
     async def send(self, outgoing: Outgoing) -> Delivery:
-        extra = {"allow_paid_broadcast": True} if outgoing.paid_broadcast else {}
+        method = SendMessage(
+            chat_id=int(outgoing.address),
+            text=outgoing.message.body,
+            reply_markup=self._markup(outgoing),
+            parse_mode=None,
+            allow_paid_broadcast=True if outgoing.paid_broadcast else None,
+        )
         try:
-            sent = await self.bot.send_message(
-                chat_id=int(outgoing.address),
-                text=outgoing.message.body,
-                reply_markup=self._markup(outgoing),
-                parse_mode=None,
-                **extra,
-            )
+            # Straight to the session, past the bots' retry middleware: a 429 must reach the
+            # worker's shared limiter, and an automatic resend after a timeout could deliver
+            # the same offer twice. The worker decides about retries.
+            sent = await self.bot.session.make_request(self.bot, method)
         except TelegramRetryAfter as exc:
             return Delivery(False, reason="429", retry_after=float(exc.retry_after))
         except (TelegramForbiddenError, TelegramBadRequest) as exc:

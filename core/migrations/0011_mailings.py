@@ -8,6 +8,38 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+class ChoicesOnly(ops.AlterField):
+    """Only the enum's listed choices grew (email and SMS channels, the marketing purpose):
+    the column is the same VARCHAR, so the database is left alone. On SQLite an AlterField
+    rebuilds the whole table, and the rebuild drops its unique constraints and indexes."""
+
+    async def database_forward(self, *args, **kwargs) -> None:
+        return None
+
+    async def database_backward(self, *args, **kwargs) -> None:
+        return None
+
+
+async def restore_consent_state_unique(apps, schema_editor) -> None:
+    """0008 altered consent_state on SQLite by rebuilding it, which lost its unique
+    (client, channel, purpose). Keep the newest row of any duplicate, then restore it."""
+    client = schema_editor.client
+    if client.capabilities.dialect != "sqlite":
+        return
+    await client.execute_script(
+        "DELETE FROM consent_state WHERE id NOT IN "
+        "(SELECT MAX(id) FROM consent_state GROUP BY client_id, channel, purpose)"
+    )
+    await client.execute_script(
+        "CREATE UNIQUE INDEX IF NOT EXISTS uid_consent_state_client_channel_purpose "
+        "ON consent_state (client_id, channel, purpose)"
+    )
+
+
+async def nothing(apps, schema_editor) -> None:
+    return None
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0010_notice_attempts')]
 
@@ -101,49 +133,50 @@ class Migration(migrations.Migration):
             options={'table': 'mail_template_text', 'app': 'models', 'unique_together': (('template', 'language', 'kind'),), 'pk_attr': 'id', 'table_description': 'One language and channel variant of a template. Buttons are label and URL pairs.'},
             bases=['Model'],
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='ChannelIdentity',
             name='channel',
             field=fields.CharEnumField(description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='Consent',
             name='channel',
             field=fields.CharEnumField(description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='Consent',
             name='purpose',
             field=fields.CharEnumField(default=ConsentPurpose.MESSAGES, description='MESSAGES: messages\nSERVICE: service\nMARKETING: marketing', enum_type=ConsentPurpose, max_length=20),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='ConsentState',
             name='channel',
             field=fields.CharEnumField(description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='ConsentState',
             name='purpose',
             field=fields.CharEnumField(default=ConsentPurpose.MESSAGES, description='MESSAGES: messages\nSERVICE: service\nMARKETING: marketing', enum_type=ConsentPurpose, max_length=20),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='Interaction',
             name='channel',
             field=fields.CharEnumField(null=True, description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='QuoteReminder',
             name='channel',
             field=fields.CharEnumField(null=True, description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='QuoteRequest',
             name='channel',
             field=fields.CharEnumField(null=True, description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
-        ops.AlterField(
+        ChoicesOnly(
             model_name='RelaySession',
             name='channel',
             field=fields.CharEnumField(description='TELEGRAM: telegram\nVIBER: viber\nWEBCHAT: webchat\nEMAIL: email\nSMS: sms', enum_type=Channel, max_length=10),
         ),
+        ops.RunPython(restore_consent_state_unique, nothing),
     ]

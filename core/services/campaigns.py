@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -258,14 +258,23 @@ async def cancel(actor: Actor, campaign_id: int, now: dt.datetime) -> Campaign:
 
 
 async def retry_failed(actor: Actor, campaign_id: int, now: dt.datetime) -> int:
-    """Queue every failed message again; a finished campaign runs again until they are sent."""
+    """Queue every failed message again; a finished campaign runs again until they are sent.
+
+    A client the campaign reached on a later channel (or is about to) is left out, so a
+    failure on Telegram followed by a message on Viber does not become a second message.
+    """
     require(actor, Permission.SEND_MAILINGS)
     async with in_transaction() as conn:
         campaign = await _locked(campaign_id, conn)
         if campaign.state not in (CampaignState.RUNNING, CampaignState.PAUSED, CampaignState.DONE):
             raise _not_now()
+        reached = OutboxMessage.filter(
+            campaign_id=campaign_id,
+            state__in=(OutboxState.QUEUED, OutboxState.SENDING, OutboxState.SENT),
+        ).values("client_id")
         again = (
             await OutboxMessage.filter(campaign_id=campaign_id, state=OutboxState.FAILED)
+            .exclude(client_id__in=Subquery(reached))
             .using_db(conn)
             .update(
                 state=OutboxState.QUEUED,

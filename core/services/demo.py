@@ -22,12 +22,14 @@ from core.models import (
     InteractionKind,
     Lane,
     Location,
+    MailChannel,
     MarketingSource,
     Plan,
     PriceList,
     QuoteRequest,
     RefusalReason,
     Role,
+    Segment,
     Shipment,
     ShipmentEvent,
     ShipmentStatus,
@@ -35,9 +37,11 @@ from core.models import (
     Tariff,
     Task,
     TaskKind,
+    TextKind,
 )
-from core.services import pricing
+from core.services import campaigns, mail_templates, pricing, segments
 from core.services.access import Actor, ActorKind
+from core.services.consent import record_address_consent
 from core.services.quote_requests import (
     Place,
     RequestDraft,
@@ -321,3 +325,83 @@ async def seed_demo_sales() -> int:
         else:
             await decline_quote(identity, opened.quote.id, RefusalReason.TOO_EXPENSIVE)
     return made
+
+
+DEMO_TEMPLATE = {
+    "en": (
+        "Hello {client_name}! December rates Lagos–Kano are down 10%. Ask {manager_name} "
+        "for a quote: {link}",
+        "December rates from {company}",
+    ),
+    "ru": (
+        "Здравствуйте, {client_name}! В декабре Лагос–Кано на 10% дешевле. Спросите "
+        "{manager_name} о цене: {link}",
+        "Декабрьские тарифы {company}",
+    ),
+    "yo": (
+        "Ẹ n lẹ {client_name}! Owó ọkọ̀ Lagos–Kano dín ní 10% ní oṣù Ọpẹ. Béèrè lọ́wọ́ "
+        "{manager_name}: {link}",
+        "Owó ọkọ̀ oṣù Ọpẹ láti ọ̀dọ̀ {company}",
+    ),
+}
+
+
+async def seed_demo_mailings() -> bool:
+    """A marketer, an audience, a template in three languages and a draft campaign.
+
+    Two demo clients agreed to offers by email (recorded as signed forms). The campaign is
+    left as a draft: the demo has no real bots or mail server to send through.
+    """
+    if await Segment.exists():
+        return False
+    marketer = await Employee.get_or_none(role=Role.MARKETER)
+    if marketer is None:
+        marketer = await Employee.create(name="Amaka Obi", role=Role.MARKETER)
+    actor = Actor(
+        kind=ActorKind.STAFF,
+        language="en",
+        employee_id=marketer.id,
+        role=Role.MARKETER,
+        name=marketer.name,
+    )
+    for name, email in (
+        ("Adewale Foods Ltd", "orders@adewale.example"),
+        ("Kano Textiles", "logistics@kanotextiles.example"),
+    ):
+        client = await Client.get_or_none(name=name)
+        if client is None:
+            continue
+        client.email = email
+        await client.save(update_fields=["email"])
+        await record_address_consent(
+            client.id, Channel.EMAIL, True, "signed form at the office", recorded_by_id=marketer.id
+        )
+    segment = await segments.save_segment(
+        actor,
+        "Companies in Lagos and Kano",
+        segments.SegmentFilters(kinds=[ClientKind.LEGAL_ENTITY], cities=["Lagos", "Kano"]),
+    )
+    texts = []
+    for language, (body, subject) in DEMO_TEMPLATE.items():
+        texts += [
+            mail_templates.TextInput(
+                language,
+                TextKind.MESSENGER,
+                body,
+                buttons=mail_templates.parse_buttons("Rates | https://ona.example/rates"),
+            ),
+            mail_templates.TextInput(language, TextKind.EMAIL, body, subject=subject),
+            mail_templates.TextInput(language, TextKind.SMS, body),
+        ]
+    template = await mail_templates.save_template(actor, "December rates", texts)
+    await campaigns.create_campaign(
+        actor,
+        campaigns.CampaignInput(
+            name="December rates",
+            segment_id=segment.id,
+            template_id=template.id,
+            channels=[MailChannel.TELEGRAM, MailChannel.VIBER, MailChannel.EMAIL],
+            link_url="https://ona.example/rates",
+        ),
+    )
+    return True

@@ -171,6 +171,7 @@ class MailingWorker:
     async def run_once(self) -> int:
         """Start due campaigns, send one batch, finish campaigns with nothing left."""
         now = self.clock.now()
+        self._texts.clear()  # a template edited mid-campaign is read again each round
         for campaign in await campaigns.start_due(now):
             await self._tell_author(campaign, STARTED)
         handled = 0
@@ -203,7 +204,8 @@ class MailingWorker:
             return []
         free = Q(lease_until=None) | Q(lease_until__lt=now)
         async with in_transaction() as conn:
-            ids = list(
+            # Model rows (only their ids): Tortoise drops FOR UPDATE from values_list().
+            locked = (
                 await OutboxMessage.filter(
                     free, state=OutboxState.QUEUED, due_at__lte=now, campaign_id__in=running
                 )
@@ -211,8 +213,9 @@ class MailingWorker:
                 .order_by("due_at", "id")
                 .limit(self.batch)
                 .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)
+                .only("id")
             )
+            ids = [row.id for row in locked]
             if not ids:
                 return []
             await (

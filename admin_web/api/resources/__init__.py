@@ -12,6 +12,7 @@ from admin_web.api.resources import (
     consent,
     contacts,
     interactions,
+    mailings,
     prices,
     sales,
     shipments,
@@ -28,4 +29,5 @@ OPERATIONS: list[Operation] = [
     *sales.OPERATIONS,
     *tasks.OPERATIONS,
     *shipments.OPERATIONS,
+    *mailings.OPERATIONS,
 ]
