@@ -28,7 +28,7 @@ from admin_web.views.shipments import upload_size_middleware
 from admin_web.views.tracking import create_tracking
 from core.config import SUPPORTED_LANGUAGES, Settings
 from core.errors import NotFound, OnaError, PermissionDenied
-from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, ngettext
+from core.i18n import LANGUAGE_NAMES, I18n, _, format_datetime, format_day, ngettext
 from core.services.access import Permission
 from core.services.company import (
     current_company,
@@ -190,6 +190,7 @@ def create_panel(settings: Settings, i18n: I18n) -> web.Application:
         format_datetime(moment, display_zone.get() or settings.zone) if moment else ""
     )
     env.filters["cell"] = cell_text(env.filters["when"])
+    env.filters["day"] = format_day
 
     add_panel_routes(panel)
     return panel

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -126,6 +127,11 @@ N_ = gettext_noop
 
 def format_money(amount: Decimal, currency: str, locale: str | None = None) -> str:
     return format_currency(amount, currency, locale=Locale.parse(locale or current_locale()))
+
+
+def format_day(day: dt.date, locale: str | None = None) -> str:
+    """A calendar day (a report period's first or last) in the reader's conventions."""
+    return babel_format_date(day, format="medium", locale=Locale.parse(locale or current_locale()))
 
 
 def format_datetime(moment: dt.datetime, zone: dt.tzinfo, locale: str | None = None) -> str:

@@ -33,6 +33,7 @@ from core.models.sales import (
     ReminderRecipient,
     RequestState,
 )
+from core.models.reports import DigestFrequency, MarketingCost, ReportDigest
 from core.models.security import ApiKey, LoginAttempt, PanelSession
 from core.models.shipments import (
     DocumentKind,
@@ -82,6 +83,7 @@ __all__ = [
     "ContactPerson",
     "ContactSubject",
     "DeliveryState",
+    "DigestFrequency",
     "DocumentKind",
     "Employee",
     "EventSource",
@@ -93,6 +95,7 @@ __all__ = [
     "LoginAttempt",
     "MailChannel",
     "MailTemplate",
+    "MarketingCost",
     "MarketingSource",
     "NotificationState",
     "Order",
@@ -108,6 +111,7 @@ __all__ = [
     "RelaySession",
     "RelayState",
     "ReminderRecipient",
+    "ReportDigest",
     "RequestState",
     "Role",
     "Segment",

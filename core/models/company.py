@@ -25,6 +25,8 @@ class Company(Model):
     factor_rail = fields.DecimalField(max_digits=10, decimal_places=3, default=333)
     factor_sea = fields.DecimalField(max_digits=10, decimal_places=3, default=1000)
     factor_air = fields.DecimalField(max_digits=10, decimal_places=3, default=167)
+    # Weights of the carriers report reliability score, set in the panel (empty: defaults).
+    reliability_weights = fields.JSONField(default=dict)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

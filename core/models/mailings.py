@@ -103,6 +103,8 @@ class Campaign(Model):
     # budget in Stars is set for this campaign.
     allow_paid_broadcast = fields.BooleanField(default=False)
     paid_budget_stars = fields.IntField(default=0)
+    # What the campaign cost (SMS, paid broadcasts, design), for the marketing report.
+    cost = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
     created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Employee", related_name="campaigns", null=True, on_delete=fields.SET_NULL
     )

@@ -96,6 +96,9 @@ class ShipmentLeg(Model):
     )
     departs_at = fields.DatetimeField()
     arrives_at = fields.DatetimeField()
+    # The leg's price to the client and cost from the carrier, as quoted (for the reports).
+    price = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
+    cost = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
 
     class Meta:
         table = "shipment_leg"

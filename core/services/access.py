@@ -60,6 +60,9 @@ class Permission(StrEnum):
     # Mailings: audiences, templates and campaigns. A manager or head of sales reaches
     # only the clients they see; marketers, director and admin reach everyone.
     SEND_MAILINGS = "send_mailings"
+    # Reports: each report names the roles that may open it (core/services/reports); a
+    # manager sees their own figures, a head of sales their team's.
+    VIEW_REPORTS = "view_reports"
 
 
 A, D, H, M = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES, Role.MANAGER
@@ -95,6 +98,7 @@ _GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.REPORT_SHIPMENT_EVENTS: frozenset({A, D, H, M, DIS, CAR}),
     Permission.USE_TOTP: frozenset({A, D}),
     Permission.SEND_MAILINGS: frozenset({A, D, H, M, MKT}),
+    Permission.VIEW_REPORTS: frozenset({A, D, H, M, MKT, DIS, ACC}),
 }
 _ACTS_FOR_COMPANY = frozenset({ActorKind.STAFF, ActorKind.INTEGRATION})
 

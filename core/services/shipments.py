@@ -13,6 +13,7 @@ carries (never the prices), staff as for the client behind the shipment.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,8 @@ async def create_for_order(order: Order, conn: BaseDBAsyncClient) -> Shipment:
             carrier_id=leg.get("carrier_id"),
             departs_at=dt.datetime.fromisoformat(leg["departure"]),
             arrives_at=dt.datetime.fromisoformat(leg["arrival"]),
+            price=Decimal(leg["price"]) if leg.get("price") is not None else None,
+            cost=Decimal(leg["cost"]) if leg.get("cost") is not None else None,
             using_db=conn,
         )
     return shipment

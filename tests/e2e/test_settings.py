@@ -6,8 +6,8 @@ import json
 import time
 
 from core.i18n import current_i18n
-from core.models import Client, Consent
-from core.services.consent import CONSENT_TEXT, service_consent
+from core.models import Channel, Client, Consent
+from core.services.consent import CONSENT_TEXT, marketing_consent, service_consent
 from tests.contract.test_onboarding import onboard
 
 
@@ -109,3 +109,20 @@ async def test_no_offers_but_delivery_updates_is_a_separate_answer(chat):
     await chat.send("STOP")
     await chat.expect("Done. You will not receive messages from us on this channel.")
     assert not await service_consent(client.id, chat.channel)
+
+
+async def test_offers_can_be_stopped_while_order_updates_go_on(chat):
+    await onboard(chat, "+234 803 888 1212", language="English")
+    await chat.press("Settings")
+    await chat.expect("Messages on this channel: allowed.")
+    await chat.press("Stop offers, keep updates")
+    await chat.expect(
+        "Messages on this channel: updates about your orders and deliveries, no offers."
+    )
+    client = await Client.get(phone="+2348038881212")
+    channel = Channel(chat.channel)
+    assert not await marketing_consent(client.id, channel)
+    assert await service_consent(client.id, channel)
+    await chat.press("Allow offers again")
+    await chat.expect("Messages on this channel: allowed.")
+    assert await marketing_consent(client.id, channel)

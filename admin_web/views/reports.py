@@ -1,0 +1,215 @@
+"""Reports in the panel: one page per report, with a period, a comparison, a chart drawn on
+the server (SVG), a sortable table whose figures open the records behind them, and the
+same report as XLSX or PDF. Every report goes through core.services.reports.build, so the
+bot and the digests show exactly these figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from admin_web.auth import ACTOR
+from admin_web.keys import CLOCK
+from admin_web.routing import get
+from core.errors import InvalidInput
+from core.i18n import gettext
+from core.services import reports
+from core.services.access import Actor, Permission
+from core.services.company import current_company, zone_of
+from core.services.reports.base import Column, Kind, Result
+from core.services.reports.charts import render_svg
+from core.services.reports.exports import file_name, shown, to_pdf, to_xlsx
+from core.services.reports.period import (
+    COMPARE_LABELS,
+    PRESET_LABELS,
+    Compare,
+    Period,
+    Preset,
+    custom_period,
+    preset_period,
+)
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _today(request: web.Request, zone: dt.tzinfo) -> dt.date:
+    clock = request.config_dict.get(CLOCK)
+    now = clock.now() if clock is not None else dt.datetime.now(dt.UTC)
+    return now.astimezone(zone).date()
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str], str | None]:
+    """The period and comparison asked for; a bad custom range falls back with an error."""
+    zone = zone_of(await current_company())
+    query = request.query
+    try:
+        preset = Preset(query.get("period", Preset.THIS_MONTH))
+    except ValueError:
+        preset = Preset.THIS_MONTH
+    try:
+        compare = Compare(query.get("compare", Compare.NONE))
+    except ValueError:
+        compare = Compare.NONE
+    error = None
+    first, last = _date(query.get("from")), _date(query.get("to"))
+    period = preset_period(
+        Preset.THIS_MONTH if preset is Preset.CUSTOM else preset, _today(request, zone), zone
+    )
+    if preset is Preset.CUSTOM:
+        if first and last:
+            try:
+                period = custom_period(first, last, zone)
+            except InvalidInput as exc:
+                error = gettext(exc.msgid, **exc.params)
+        else:
+            error = gettext("Choose both dates.")
+    chosen = {
+        "period": preset.value,
+        "compare": compare.value,
+        "from": first.isoformat() if first else "",
+        "to": last.isoformat() if last else "",
+    }
+    return period, compare, chosen, error
+
+
+def _sorted(result: Result, key: str, descending: bool) -> list[dict[str, Any]]:
+    columns = {c.key: c for c in result.report.columns}
+    if key not in columns:
+        return result.rows
+    present = [r for r in result.rows if r.get(key) is not None]
+    missing = [r for r in result.rows if r.get(key) is None]
+    if columns[key].kind is Kind.TEXT:
+        present.sort(key=lambda r: str(r[key]).casefold(), reverse=descending)
+    else:
+        present.sort(key=lambda r: r[key], reverse=descending)
+    return present + missing
+
+
+def _drill(column: Column, row: dict[str, Any], period: Period) -> str | None:
+    if column.drill is None:
+        return None
+    values = {
+        **{k: v for k, v in row.items() if isinstance(v, int | str)},
+        "start": period.start.isoformat(),
+        "last": period.last_day.isoformat(),
+        "end": period.end.isoformat(),
+    }
+    try:
+        return column.drill.format(**values)
+    except (KeyError, IndexError):
+        return None
+
+
+async def reports_page(request: web.Request) -> web.StreamResponse:
+    actor: Actor = request[ACTOR]
+    context = {"reports": reports.reports_for(actor)}
+    return aiohttp_jinja2.render_template("reports_list.html", request, context)
+
+
+async def report_page(request: web.Request) -> web.StreamResponse:
+    actor: Actor = request[ACTOR]
+    key = request.match_info["key"]
+    period, compare, chosen, error = await _choice(request)
+    result = await reports.build(actor, key, period, compare)
+    company = await current_company()
+    sort = request.query.get("sort", "")
+    descending = request.query.get("dir", "desc") != "asc"
+    rows = _sorted(result, sort, descending)
+    # As a data: image, so the page's strict CSP (no inline styles) does not apply to the
+    # SVG's own styling.
+    chart = None
+    if result.chart is not None:
+        svg = await render_svg(result.chart)
+        chart = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    base_query = {k: v for k, v in chosen.items() if v}
+
+    def sort_link(column: Column) -> str:
+        direction = "asc" if sort == column.key and descending else "desc"
+        return "?" + urlencode({**base_query, "sort": column.key, "dir": direction})
+
+    def cell(row: dict[str, Any], column: Column) -> dict[str, Any]:
+        value = row.get(column.key)
+        change = (
+            result.change(row, column.key)
+            if result.compare and column.kind is not Kind.TEXT
+            else None
+        )
+        before = result.previous.get(row.get(result.report.row_key), {}).get(column.key)
+        better = None
+        if change is not None and change != 0:
+            better = (change < 0) if column.lower_is_better else (change > 0)
+        return {
+            "text": shown(value, column.kind, company.currency),
+            "link": _drill(column, row, period),
+            "before": shown(before, column.kind, company.currency) if result.compare else None,
+            "change": f"{change:+.0f} %" if change is not None else None,
+            "better": better,
+        }
+
+    context = {
+        "result": result,
+        "rows": rows,
+        "chart": chart,
+        "cell": cell,
+        "sort": sort,
+        "descending": descending,
+        "sort_link": sort_link,
+        "chosen": chosen,
+        "error": error,
+        "presets": PRESET_LABELS,
+        "compares": COMPARE_LABELS,
+        "download": urlencode(base_query),
+        "number_kinds": {k for k in Kind if k is not Kind.TEXT},
+    }
+    return aiohttp_jinja2.render_template("report.html", request, context)
+
+
+async def _download(request: web.Request, kind: str) -> web.Response:
+    actor: Actor = request[ACTOR]
+    period, compare, _chosen, _error = await _choice(request)
+    result = await reports.build(actor, request.match_info["key"], period, compare)
+    company = await current_company()
+    if kind == "pdf":
+        label = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
+        body, content_type = await to_pdf(result, company.currency, label), PDF
+    else:
+        body, content_type = await to_xlsx(result), XLSX
+    return web.Response(
+        body=body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{file_name(result, kind)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def report_xlsx(request: web.Request) -> web.StreamResponse:
+    return await _download(request, "xlsx")
+
+
+async def report_pdf(request: web.Request) -> web.StreamResponse:
+    return await _download(request, "pdf")
+
+
+KEY = "{key:[a-z_]+}"
+ROUTES = [
+    get("/reports", reports_page, "reports", Permission.VIEW_REPORTS),
+    get(f"/reports/{KEY}.xlsx", report_xlsx, "reports.xlsx", Permission.VIEW_REPORTS),
+    get(f"/reports/{KEY}.pdf", report_pdf, "reports.pdf", Permission.VIEW_REPORTS),
+    get(f"/reports/{KEY}", report_page, "reports.view", Permission.VIEW_REPORTS),
+]

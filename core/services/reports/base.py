@@ -1,0 +1,170 @@
+"""What a report is: a question, the roles that may ask it, columns, rows from SQL, a chart.
+
+Each report module defines one `Report` subclass and registers it. The panel, the bot, the
+downloads and the digests all go through `build()`, which checks the role, works out whose
+figures the asker may see (`Scope`), runs the report for the period and, when asked, for
+the period to compare with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from core.errors import NotFound, PermissionDenied
+from core.models import Employee, Role
+from core.services.access import Actor
+from core.services.reports.period import Compare, Period
+from core.services.teams import sees_everyone, team_of
+
+Row = dict[str, Any]
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    COUNT = "count"
+    MONEY = "money"
+    PERCENT = "percent"
+    HOURS = "hours"
+    NUMBER = "number"
+    DATE = "date"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str  # a message id
+    kind: Kind
+    # Where the figure opens the records behind it: a panel path with {row keys} and
+    # {start}/{end} (the period's local dates, end exclusive).
+    drill: str | None = None
+    # Figures where more is worse (late tasks, refusals) are marked the other way round
+    # when compared with the previous period.
+    lower_is_better: bool = False
+
+
+@dataclass
+class Chart:
+    kind: str  # "bar", "barh", "line" or "stacked"
+    labels: list[str]
+    series: dict[str, list[float]]  # a translated legend label: one value per label
+    y_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose figures the asker sees: everyone (None), or these employees."""
+
+    employee_ids: list[int] | None
+    actor: Actor
+
+    @property
+    def everyone(self) -> bool:
+        return self.employee_ids is None
+
+
+@dataclass
+class Result:
+    report: Report
+    period: Period
+    compare: Period | None
+    rows: list[Row]
+    previous: dict[Any, Row] = field(default_factory=dict)
+    chart: Chart | None = None
+    notes: list[str] = field(default_factory=list)  # message ids said under the table
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    def change(self, row: Row, key: str) -> Decimal | None:
+        """The figure's change against the compared period, in percent (None if unknown)."""
+        before = self.previous.get(row.get(self.report.row_key), {}).get(key)
+        now = row.get(key)
+        if before in (None, 0) or now is None or isinstance(now, str):
+            return None
+        return (Decimal(str(now)) - Decimal(str(before))) * 100 / Decimal(str(before))
+
+
+class Report(ABC):
+    key: ClassVar[str]
+    title: ClassVar[str]  # message ids
+    question: ClassVar[str]
+    roles: ClassVar[frozenset[Role]]
+    columns: ClassVar[list[Column]]
+    row_key: ClassVar[str]  # the column that names a row (kept across compared periods)
+    # Reports about people are cut to the asker's own figures or team; the others are
+    # about the company and need a role that sees everything.
+    per_person: ClassVar[bool] = False
+
+    @abstractmethod
+    async def rows(self, scope: Scope, period: Period) -> list[Row]: ...
+
+    def chart(self, rows: list[Row]) -> Chart | None:
+        return None
+
+    def notes(self) -> list[str]:
+        return []
+
+
+REGISTRY: dict[str, Report] = {}
+
+
+def register(report: type[Report]) -> type[Report]:
+    REGISTRY[report.key] = report()
+    return report
+
+
+def reports_for(actor: Actor) -> list[Report]:
+    return [r for r in REGISTRY.values() if actor.role in r.roles]
+
+
+def get_report(actor: Actor, key: str) -> Report:
+    report = REGISTRY.get(key)
+    if report is None:
+        raise NotFound()
+    if actor.role not in report.roles:
+        raise PermissionDenied()
+    return report
+
+
+async def scope_of(actor: Actor) -> Scope:
+    """A manager sees their own figures, a head of sales their team's, management all."""
+    if sees_everyone(actor) or actor.role is Role.MARKETER:
+        return Scope(None, actor)
+    if actor.role is Role.HEAD_OF_SALES:
+        return Scope(list(await team_of(actor).values_list("id", flat=True)), actor)
+    return Scope([actor.employee_id] if actor.employee_id else [], actor)
+
+
+async def build(actor: Actor, key: str, period: Period, compare: Compare = Compare.NONE) -> Result:
+    report = get_report(actor, key)
+    scope = await scope_of(actor)
+    rows = await report.rows(scope, period)
+    compared = period.compared(compare)
+    previous: dict[Any, Row] = {}
+    if compared is not None:
+        previous = {row[report.row_key]: row for row in await report.rows(scope, compared)}
+    return Result(
+        report,
+        period,
+        compared,
+        rows,
+        previous,
+        report.chart(rows) if rows else None,
+        report.notes(),
+    )
+
+
+async def employee_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(await Employee.filter(id__in=list(ids)).values_list("id", "name"))
+
+
+def local_date(moment: dt.datetime, period: Period) -> dt.date:
+    return moment.astimezone(period.zone).date()

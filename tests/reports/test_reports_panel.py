@@ -1,0 +1,47 @@
+"""The reports in the panel: a page with the period, chart and table, and the files."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+
+from core.models import Employee, Role
+from tests.reports.data import client, utc
+
+NOVEMBER = "period=custom&from=2026-11-01&to=2026-11-30"
+
+
+async def test_a_director_opens_the_managers_report_and_downloads_it(runtime, panel_for):
+    tunde = await Employee.create(name="Tunde Bakare", role=Role.MANAGER)
+    await client("Ada", tunde, utc(2026, 11, 10))
+    director = await panel_for(Role.DIRECTOR)
+    listing = await director.open("/admin/reports")
+    assert "Managers' work" in listing.text("reports-list")
+    page = await director.open(f"/admin/reports/managers?{NOVEMBER}")
+    assert page.status == 200
+    assert page.rows("report-table")[0][:2] == ["Tunde Bakare", "1"]
+    assert 'id="report-chart" src="data:image/svg+xml;base64,' in page.html
+    # The figure opens the clients behind it, for the period.
+    assert f"/admin/clients?manager_id={tunde.id}&amp;created_after=2026-11-01" in page.html
+    empty = await director.open(
+        "/admin/reports/managers?period=custom&from=2025-01-01&to=2025-01-31"
+    )
+    assert empty.text("report-empty") == "No data for this period."
+    await director.open(f"/admin/reports/managers.xlsx?{NOVEMBER}")
+    sheet = load_workbook(io.BytesIO(director.body)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:2] == ["Manager", "New clients"]
+    assert values[1][:2] == ["Tunde Bakare", 1]
+    await director.open(f"/admin/reports/managers.pdf?{NOVEMBER}")
+    assert director.body.startswith(b"%PDF")
+
+
+async def test_a_bad_period_is_explained_and_roles_are_kept_out(runtime, panel_for):
+    director = await panel_for(Role.DIRECTOR)
+    page = await director.open(
+        "/admin/reports/managers?period=custom&from=2026-12-01&to=2026-11-01"
+    )
+    assert page.text("period-error") == "The end date is before the start date."
+    dispatcher = await panel_for(Role.DISPATCHER)
+    assert (await dispatcher.open("/admin/reports/managers")).status == 403
