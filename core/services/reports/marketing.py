@@ -1,0 +1,1 @@
+"""Placeholder: a report module being written (issue 8)."""
