@@ -100,6 +100,8 @@ class Report(ABC):
     # Reports about people are cut to the asker's own figures or team; the others are
     # about the company and need a role that sees everything.
     per_person: ClassVar[bool] = False
+    # Where the report stands in lists: the numbering (1 managers … 7 overview).
+    number: ClassVar[int] = 99
 
     @abstractmethod
     async def rows(self, scope: Scope, period: Period) -> list[Row]: ...
@@ -120,7 +122,7 @@ def register(report: type[Report]) -> type[Report]:
 
 
 def reports_for(actor: Actor) -> list[Report]:
-    return [r for r in REGISTRY.values() if actor.role in r.roles]
+    return sorted((r for r in REGISTRY.values() if actor.role in r.roles), key=lambda r: r.number)
 
 
 def get_report(actor: Actor, key: str) -> Report:

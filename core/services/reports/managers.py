@@ -41,6 +41,7 @@ class ManagersReport(Report):
     roles = frozenset({A, D, H, M})
     row_key = "employee_id"
     per_person = True
+    number = 1
     columns: ClassVar[list[Column]] = [
         Column("name", N_("Manager"), Kind.TEXT),
         Column(
