@@ -22,6 +22,8 @@ NAV: list[NavItem] = [
     NavItem("/admin/shipments", N_("Shipments"), Permission.VIEW_SHIPMENTS),
     NavItem("/admin/tasks", N_("Tasks"), Permission.WORK_TASKS),
     NavItem("/admin/plans", N_("Plans"), Permission.WORK_TASKS),
+    NavItem("/admin/mailings", N_("Mailings"), Permission.SEND_MAILINGS),
+    NavItem("/admin/reports", N_("Reports"), Permission.VIEW_REPORTS),
     NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),
     NavItem("/admin/quotes/new", N_("Quote"), Permission.MAKE_QUOTES),
     NavItem("/admin/locations", N_("Locations"), Permission.MANAGE_NETWORK),

@@ -24,12 +24,15 @@ from admin_web.routing import get, post
 from admin_web.sections import Column, Field, Filter, Kind, Section, static_choices
 from admin_web.sections.section import service_validation
 from core.config import SUPPORTED_LANGUAGES
+from core.errors import InvalidInput
 from core.i18n import LANGUAGE_NAMES, N_, _
 from core.models import (
+    Channel,
     Client,
     ClientKind,
     Consent,
     ConsentPurpose,
+    ConsentState,
     ContactPerson,
     Employee,
     Interaction,
@@ -46,9 +49,11 @@ from core.services.clients import (
     ClientInput,
     client_query,
     create_client,
+    get_client,
     update_client,
 )
 from core.services.company import current_company, zone_of
+from core.services.consent import record_address_consent
 from core.services.dossier import client_dossier
 from core.services.interactions import KIND_LABELS
 from core.services.merge import find_duplicates, merge_clients
@@ -219,6 +224,15 @@ TIMELINE_PAGE = 50  # dossier entries per page; "Older entries" reads the next b
 
 
 async def client_page(request: web.Request) -> web.StreamResponse:
+    return await _client_page(request)
+
+
+async def _client_page(
+    request: web.Request,
+    consent_values: dict[str, str] | None = None,
+    consent_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     before = as_id(request.query.get("before"))
     dossier = await client_dossier(
@@ -236,8 +250,78 @@ async def client_page(request: web.Request) -> web.StreamResponse:
         "can_edit": actor.can(Permission.EDIT_CLIENTS),
         "done": request.query.get("done"),
         "older_page": before is not None,
+        **await _offers_form(actor, dossier.client.id, consent_values, consent_errors),
     }
-    return aiohttp_jinja2.render_template("client.html", request, context)
+    return aiohttp_jinja2.render_template("client.html", request, context, status=status)
+
+
+# ---- consent to offers by email and SMS, recorded by staff ------------------------------
+
+OFFER_CHANNELS = {Channel.EMAIL: N_("Email"), Channel.SMS: N_("SMS")}
+MAX_EVIDENCE = 200
+
+
+async def _offers_form(
+    actor: Actor,
+    client_id: int,
+    values: dict[str, str] | None,
+    errors: dict[str, str] | None,
+) -> dict[str, Any]:
+    """The offers consent form's context: shown to those who may edit clients."""
+    if not actor.can(Permission.EDIT_CLIENTS):
+        return {"offers": None}
+    states = await ConsentState.filter(
+        client_id=client_id, channel__in=list(OFFER_CHANNELS), purpose=ConsentPurpose.MARKETING
+    ).values_list("channel", "granted")
+    return {
+        "offers": {
+            "channels": [(c.value, _(label)) for c, label in OFFER_CHANNELS.items()],
+            "states": {str(channel): granted for channel, granted in states},
+            "typed": values or {"channel": Channel.EMAIL.value, "granted": "", "evidence": ""},
+            "problems": errors or {},
+        }
+    }
+
+
+async def record_offers_consent(request: web.Request) -> web.StreamResponse:
+    """Staff record what a client answered about offers by email or SMS, and how they know."""
+    actor: Actor = request[ACTOR]
+    client = await get_client(actor, path_id(request, "client_id"))
+    form = await request.post()
+    values = {
+        "channel": str(form.get("channel", "")),
+        "granted": str(form.get("granted", "")),
+        "evidence": str(form.get("evidence", "")).strip(),
+    }
+    try:
+        if values["channel"] not in {c.value for c in OFFER_CHANNELS}:
+            raise InvalidInput("channel", N_("Pick from the list."))
+        channel = Channel(values["channel"])
+        if channel is Channel.EMAIL and not client.email:
+            raise InvalidInput("channel", N_("The client has no email address. Add it first."))
+        if channel is Channel.SMS and not client.phone:
+            raise InvalidInput("channel", N_("The client has no phone number. Add it first."))
+        if values["granted"] not in {"yes", "no"}:
+            raise InvalidInput("granted", N_("Choose whether the client agreed."))
+        if not values["evidence"]:
+            raise InvalidInput(
+                "evidence", N_("Say how you know: a call, a signed form, a letter.")
+            )
+        if len(values["evidence"]) > MAX_EVIDENCE:
+            raise InvalidInput(
+                "evidence", N_("Enter at most {max_length} characters."), max_length=MAX_EVIDENCE
+            )
+    except InvalidInput as exc:
+        errors = {exc.field: _(exc.msgid, **exc.params)}
+        return await _client_page(request, values, errors, 422)
+    await record_address_consent(
+        client.id,
+        channel,
+        values["granted"] == "yes",
+        values["evidence"],
+        recorded_by_id=actor.employee_id,
+    )
+    raise web.HTTPFound(f"/admin/clients/{client.id}?done=consent#offers-consent")
 
 
 async def _requests_of(
@@ -290,4 +374,10 @@ ROUTES = [
     post("/clients/merge", merge, "clients.merge", Permission.MERGE_CLIENTS),
     *SECTION.routes(),
     get(r"/clients/{client_id:\d+}", client_page, "client", Permission.VIEW_CLIENTS),
+    post(
+        r"/clients/{client_id:\d+}/consent",
+        record_offers_consent,
+        "clients.consent",
+        Permission.EDIT_CLIENTS,
+    ),
 ]

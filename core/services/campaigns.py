@@ -32,6 +32,7 @@ from core.models import (
     ConsentPurpose,
     ConsentState,
     Employee,
+    InteractionKind,
     MailChannel,
     MailTemplate,
     OutboxMessage,
@@ -43,6 +44,7 @@ from core.models import (
 from core.services import audit
 from core.services.access import Actor, ActorKind, Permission, require
 from core.services.consent import record_address_consent
+from core.services.interactions import Subject
 from core.services.mail_templates import kind_for
 from core.services.segments import audience, parse_filters
 from core.services.webhooks.events import CAMPAIGN_FINISHED, CAMPAIGN_STARTED
@@ -53,6 +55,7 @@ CHUNK = 1000
 MESSENGERS = (MailChannel.TELEGRAM, MailChannel.VIBER)
 LIVE = (CampaignState.SCHEDULED, CampaignState.RUNNING, CampaignState.PAUSED)
 MAX_NAME = 120
+MAX_LINK = 500
 
 
 class Reason:
@@ -87,6 +90,10 @@ def _check(data: CampaignInput) -> None:
         raise InvalidInput("channels", N_("Choose at least one channel."))
     if len(set(data.channels)) != len(data.channels):
         raise InvalidInput("channels", N_("Each channel can be chosen once."))
+    if len(data.link_url) > MAX_LINK:
+        raise InvalidInput(
+            "link_url", N_("The link is too long (at most {n} characters)."), n=MAX_LINK
+        )
     if data.link_url:
         parts = urlsplit(data.link_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -404,7 +411,11 @@ async def start_due(now: dt.datetime) -> list[Campaign]:
 
 
 async def start(campaign_id: int, now: dt.datetime) -> bool:
-    """Expand the campaign's segment into its outbox, once (a second caller gets False)."""
+    """Expand the campaign's segment into its outbox, once (a second caller gets False).
+
+    A campaign whose author may no longer send mailings (their role changed since) is
+    cancelled instead: it has nobody's reach to go to, and must not hold up the others.
+    """
     async with in_transaction() as conn:
         claimed = (
             await Campaign.filter(id=campaign_id, state=CampaignState.SCHEDULED)
@@ -416,6 +427,13 @@ async def start(campaign_id: int, now: dt.datetime) -> bool:
         campaign = await Campaign.get(id=campaign_id).using_db(conn)
         segment = await Segment.get(id=campaign.segment_id).using_db(conn)  # type: ignore[attr-defined]
         actor = await _author(campaign, conn)
+        if not actor.can(Permission.SEND_MAILINGS):
+            await (
+                Campaign.filter(id=campaign_id)
+                .using_db(conn)
+                .update(state=CampaignState.CANCELLED, started_at=None, finished_at=now)
+            )
+            return False
         filters = parse_filters(segment.filters)
         kinds = {
             str(k)
@@ -579,14 +597,20 @@ async def progress(campaign_id: int) -> Progress:
 
 
 async def _replied(campaign_id: int) -> int:
-    """Recipients who wrote to us on the same channel after the message reached them."""
+    """Recipients who wrote to us on the same channel after the message reached them.
+
+    Entries the system made (a reminder, an email unsubscribe) and consent answers (the
+    "Stop these messages" button) are not the client writing back.
+    """
     conn = connections.get("default")
     mark = "$1" if conn.capabilities.dialect == "postgres" else "?"
     sql = (
         "SELECT COUNT(*) FROM mail_outbox o WHERE o.campaign_id = "  # noqa: S608 - no user text
         f"{mark} AND o.state = 'sent' AND EXISTS (SELECT 1 FROM interaction i "
         "WHERE i.client_id = o.client_id AND i.channel = o.channel "
-        "AND i.employee_id IS NULL AND i.created_at > o.sent_at)"
+        "AND i.employee_id IS NULL AND i.created_at > o.sent_at "
+        f"AND i.kind <> '{InteractionKind.SYSTEM.value}' "
+        f"AND i.subject NOT IN ('{Subject.CONSENT_GRANTED}', '{Subject.CONSENT_WITHDRAWN}'))"
     )
     _, rows = await conn.execute_query(sql, [campaign_id])
     return int(next(iter(dict(rows[0]).values()))) if rows else 0

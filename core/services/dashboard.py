@@ -33,6 +33,7 @@ TILE_MODULES: tuple[str, ...] = (
     "core.services.sales_tiles",
     "core.services.workspace_tiles",
     "core.services.shipment_tiles",
+    "core.services.mailing_tiles",
 )
 
 CLIENTS_PATH = "/admin/clients"

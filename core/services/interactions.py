@@ -23,6 +23,8 @@ class Subject:
     CONSENT_GRANTED = "consent.granted"
     CONSENT_WITHDRAWN = "consent.withdrawn"
     MENU = "menu.opened"
+    # Free text from a client that no flow took up (the bot answered with the menu).
+    CLIENT_WROTE = "message.client_wrote"
     STAFF_LINKED = "staff.linked"
     CLIENT_MERGED = "client.merged"
     QUOTE_REQUESTED = "quote.requested"
@@ -55,6 +57,7 @@ SUBJECT_LABELS = {
     Subject.CONSENT_GRANTED: N_("Agreed to receive messages"),
     Subject.CONSENT_WITHDRAWN: N_("Withdrew consent to messages"),
     Subject.MENU: N_("Opened a menu item"),
+    Subject.CLIENT_WROTE: N_("Wrote a message"),
     Subject.STAFF_LINKED: N_("Linked a staff account"),
     Subject.CLIENT_MERGED: N_("Merged with a duplicate client"),
     Subject.QUOTE_REQUESTED: N_("Requested a quote"),

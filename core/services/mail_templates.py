@@ -35,6 +35,8 @@ from core.services.sms_channel import segments
 VARIABLES = ("client_name", "manager_name", "last_shipment", "link", "company")
 MAX_BUTTONS = 3
 MAX_MESSENGER_TEXT = 4000
+MAX_NAME = 120
+MAX_SUBJECT = 200
 OBJECT_TYPE = "mail_template"
 
 
@@ -64,10 +66,18 @@ class TextInput:
 
 def _check_variables(field_name: str, text: str) -> None:
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        # A conversion or format spec ({client_name!x}, {client_name:d}) would fail only at
+        # sending time, so it is refused with the rest of the braces.
+        names = [
+            name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        ]
     except ValueError:
         raise InvalidInput(
-            field_name, N_("A brace is not closed. Write variables as {{client_name}}.")
+            field_name,
+            N_("A brace is not closed. Write variables as {example}."),
+            example="{client_name}",
         ) from None
     for name in names:
         if name not in VARIABLES:
@@ -105,6 +115,10 @@ def validate_text(text: TextInput) -> None:
     if text.kind is TextKind.EMAIL:
         if not text.subject.strip():
             raise InvalidInput("subject", N_("An email needs a subject."))
+        if len(text.subject.strip()) > MAX_SUBJECT:
+            raise InvalidInput(
+                "subject", N_("The text is too long (at most {n} characters)."), n=MAX_SUBJECT
+            )
         if "\n" in text.subject or "\r" in text.subject:
             raise InvalidInput("subject", N_("The subject must be one line."))
         _check_variables("subject", text.subject)
@@ -123,6 +137,10 @@ async def save_template(
     name = name.strip()
     if not name:
         raise InvalidInput("name", N_("Give the template a name."))
+    if len(name) > MAX_NAME:
+        raise InvalidInput(
+            "name", N_("The name is too long (at most {n} characters)."), n=MAX_NAME
+        )
     if not texts:
         raise InvalidInput("body", N_("Write the message text."))
     for text in texts:

@@ -30,6 +30,13 @@ SALES_TODAY_EMPTY = {
 }
 
 
+MAILINGS = {
+    "mailings.running": (0, "/admin/mailings?state=running"),
+    "mailings.sent_today": (0, "/admin/mailings?sent_on=2026-11-28"),
+}
+STOPPED_LINK = "/admin/clients?consent_changed=withdrawn&changed_from=2026-11-22"
+
+
 def at(zone: ZoneInfo, *parts: int) -> dt.datetime:
     """A wall-clock moment in the company's zone, as the UTC value the database stores."""
     return dt.datetime(*parts, tzinfo=zone).astimezone(dt.UTC)
@@ -108,6 +115,8 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
             "/admin/clients?consent_changed=withdrawn&changed_from=2026-11-28",
         ),
         **SALES_TODAY_EMPTY,
+        **MAILINGS,
+        "mailings.offers_stopped": (2, STOPPED_LINK),
     }
     assert [tile.label for tile, _ in tiles] == [
         "New clients today",
@@ -124,11 +133,14 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
         "Shipments in transit",
         "Late shipments",
         "Delivered without proof",
+        "Campaigns running",
+        "Mailings sent today",
+        "Offers stopped this week",
     ]
     # One query per client tile; the sales tiles: requests, quotes, orders, and the
     # conversion's request count (no orders query when there are no requests); one per
     # workspace tile (tasks due, overdue, live chats waiting) and per shipment tile.
-    assert queries.count == 14, queries.statements
+    assert queries.count == 17, queries.statements
 
 
 async def test_a_manager_counts_own_and_unassigned_clients(day):
@@ -145,6 +157,8 @@ async def test_a_manager_counts_own_and_unassigned_clients(day):
             "/admin/clients?consent_changed=withdrawn&changed_from=2026-11-28",
         ),
         **SALES_TODAY_EMPTY,
+        **MAILINGS,
+        "mailings.offers_stopped": (1, STOPPED_LINK),
     }
 
 
@@ -166,7 +180,7 @@ async def test_roles_see_only_the_tiles_they_may(runtime, staff):
         "shipments.late",
         "shipments.no_proof",
     ]
-    for role, count in ((Role.ACCOUNTANT, 7), (Role.MARKETER, 4), (Role.HEAD_OF_SALES, 14)):
+    for role, count in ((Role.ACCOUNTANT, 7), (Role.MARKETER, 7), (Role.HEAD_OF_SALES, 17)):
         keys = [tile.key for tile, _ in await dashboard_for(await staff(role), now, zone)]
         assert len(keys) == count, role
     client = Actor(kind=ActorKind.CLIENT, language="en", client_id=1)

@@ -12,7 +12,9 @@ from bot.keyboards.staff import staff_menu
 from bot.replies import say
 from bot.states import Onboarding
 from core.i18n import _
+from core.models import ChannelIdentity
 from core.services.access import Actor, ActorKind
+from core.services.interactions import Subject, log_interaction
 
 router = Router(name=__name__)
 
@@ -24,7 +26,13 @@ async def on_unexpected_during_consent(message: Message, bot: Bot, state: FSMCon
 
 
 @router.message()
-async def on_anything_else(message: Message, bot: Bot, actor: Actor) -> None:
+async def on_anything_else(
+    message: Message, bot: Bot, actor: Actor, identity: ChannelIdentity | None = None
+) -> None:
+    if actor.kind is ActorKind.CLIENT and identity is not None and message.text:
+        # Whatever a client writes is part of their dossier, even when no flow understood
+        # it: a manager reads it there, and a mailing's "replied" count sees it.
+        await log_interaction(identity, Subject.CLIENT_WROTE, message.text)
     if actor.is_staff:
         text = _("Sorry, I did not understand that.")
         await say(bot, message, text, reply_markup=staff_menu(actor))
