@@ -37,6 +37,7 @@ from bot.dispatcher import build_dispatcher
 from bot.mailing_senders import MessengerSender
 from bot.notifier import BotNotifier
 from bot.quote_sender import BotQuoteSender
+from bot.report_sender import BotReportSender
 from core.config import ConfigError, Settings, TelegramMode, load_settings
 from core.db import close_db, init_db, migrate
 from core.errors import OnaError
@@ -86,6 +87,7 @@ class Runtime:
     dedupe: Deduplicator = field(init=False)
     notifier: BotNotifier = field(init=False)
     quote_sender: BotQuoteSender = field(init=False)
+    report_sender: BotReportSender = field(init=False)
     media: MediaStore = field(init=False)
     mailer: MailingWorker | None = field(init=False, default=None)
     _mailer_stop: asyncio.Event = field(init=False, default_factory=asyncio.Event)
@@ -121,6 +123,7 @@ class Runtime:
         )
         self.notifier = BotNotifier(self.registry, self.i18n)
         self.quote_sender = BotQuoteSender(self.registry, self.i18n)
+        self.report_sender = BotReportSender(self.registry, self.i18n, settings.public_url or "")
         dedupe: Deduplicator = (
             RedisDeduplicator(self.redis) if self.redis else MemoryDeduplicator()
         )
@@ -323,6 +326,13 @@ class Runtime:
             "purge-security-records",
             lambda: jobs.purge_security_records_job(clock),
             CronTrigger(hour=3, minute=30, timezone=self.settings.zone),
+        )
+        # Mondays and the 1st: each person's report digests for the week or month before.
+        report_sender = self.report_sender
+        self.scheduler.add_job(
+            "report-digests",
+            lambda: jobs.report_digests_job(clock, report_sender),
+            CronTrigger(hour=8, minute=0, timezone=self.settings.zone),
         )
         self.scheduler.start()
 

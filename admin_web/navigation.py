@@ -24,6 +24,7 @@ NAV: list[NavItem] = [
     NavItem("/admin/plans", N_("Plans"), Permission.WORK_TASKS),
     NavItem("/admin/mailings", N_("Mailings"), Permission.SEND_MAILINGS),
     NavItem("/admin/reports", N_("Reports"), Permission.VIEW_REPORTS),
+    NavItem("/admin/marketing-costs", N_("Marketing costs"), Permission.MANAGE_SOURCES),
     NavItem("/admin/carriers", N_("Carriers"), Permission.VIEW_CARRIERS),
     NavItem("/admin/quotes/new", N_("Quote"), Permission.MAKE_QUOTES),
     NavItem("/admin/locations", N_("Locations"), Permission.MANAGE_NETWORK),

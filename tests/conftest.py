@@ -33,6 +33,8 @@ from tests.fakes.viber_api import AUTH_TOKEN, FakeViberAPI
 from tests.panel.panel_client import Panel, make_employee
 
 TABLES = (
+    "report_digest",
+    "marketing_cost",
     "mail_outbox",
     "mail_campaign",
     "mail_template_text",

@@ -12,6 +12,7 @@ from bot.handlers.staff import clients as staff_clients
 from bot.handlers.staff import log_contact as staff_log
 from bot.handlers.staff import menu as staff_menu
 from bot.handlers.staff import relay as staff_relay
+from bot.handlers.staff import reports as staff_reports
 from bot.handlers.staff import requests as staff_requests
 from bot.handlers.staff import shipments as staff_shipments
 from bot.handlers.staff import tasks as staff_tasks
@@ -30,6 +31,7 @@ def setup_routers() -> Router:
         staff_log.router,
         staff_tasks.router,
         staff_shipments.router,
+        staff_reports.router,
         staff_menu.router,
         # After the staff menu, so /staff and the menu's commands still work mid-chat.
         staff_relay.router,

@@ -21,6 +21,7 @@ class StaffItem(StrEnum):
     PLAN = "plan"
     REQUESTS = "requests"
     HOME = "home"
+    REPORTS = "reports"
 
 
 class SettingsAction(StrEnum):
@@ -222,3 +223,17 @@ class StopOffersCb(CallbackData, prefix="ms"):
     """ "Stop these messages" under a mailing: the campaign, for the consent evidence."""
 
     campaign: int
+
+
+class ReportAction(StrEnum):
+    OPEN = "o"  # the report's screen: periods and digests
+    PERIOD = "p"  # value: the period preset
+    DIGEST = "d"  # value: "w1"/"w0" (weekly on/off) or "m1"/"m0" (monthly)
+
+
+class ReportCb(CallbackData, prefix="rp"):
+    """A report in the staff bot: its key (checked against the person's role on every tap)."""
+
+    action: ReportAction
+    key: str
+    value: str = ""

@@ -16,6 +16,7 @@ from bot.keyboards.callbacks import (
 from core.i18n import _, current_locale
 from core.models import Role
 from core.services.access import Actor, Permission
+from core.services.reports import reports_for
 
 SHIPMENTS = "shipments"
 _COMPANY_ITEMS: tuple[str, ...] = (
@@ -34,6 +35,8 @@ def _menu_items(actor: Actor | None) -> tuple[str, ...]:
     items = _COMPANY_ITEMS
     if actor is None or actor.can(Permission.VIEW_SHIPMENTS):
         items += (SHIPMENTS,)
+    if actor is None or reports_for(actor):
+        items += (StaffItem.REPORTS,)
     return items
 
 
@@ -51,6 +54,7 @@ def _staff_menu(locale: str, items: tuple[str, ...]) -> InlineKeyboardMarkup:
         StaffItem.LOG: _("Log a contact"),
         StaffItem.PLAN: _("My plan"),
         StaffItem.REQUESTS: _("Requests"),
+        StaffItem.REPORTS: _("Reports"),
     }
     for item in items:
         if item == SHIPMENTS:

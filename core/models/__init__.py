@@ -24,6 +24,7 @@ from core.models.mailings import (
 )
 from core.models.network import Lane, PriceList, Tariff, TransportMode, Zone
 from core.models.parties import Carrier, Client, ClientKind, ContactPerson
+from core.models.reports import DigestFrequency, MarketingCost, ReportDigest
 from core.models.sales import (
     Order,
     Quote,
@@ -33,7 +34,6 @@ from core.models.sales import (
     ReminderRecipient,
     RequestState,
 )
-from core.models.reports import DigestFrequency, MarketingCost, ReportDigest
 from core.models.security import ApiKey, LoginAttempt, PanelSession
 from core.models.shipments import (
     DocumentKind,

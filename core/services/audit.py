@@ -61,6 +61,13 @@ ACTION_LABELS: dict[str, str] = {
     "task.created": N_("Task set"),
     "task.done": N_("Task done"),
     "task.rated": N_("Task quality marked"),
+    "campaign.launched": N_("Campaign launched"),
+    "campaign.paused": N_("Campaign paused"),
+    "campaign.resumed": N_("Campaign resumed"),
+    "campaign.cancelled": N_("Campaign cancelled"),
+    "campaign.retried": N_("Failed messages sent again"),
+    "report_digest.on": N_("Report digest turned on"),
+    "report_digest.off": N_("Report digest turned off"),
 }
 
 

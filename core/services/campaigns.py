@@ -134,7 +134,7 @@ async def create_campaign(actor: Actor, data: CampaignInput) -> Campaign:
             **_fields(data), created_by_id=actor.employee_id, using_db=conn
         )
         await audit.record(
-            actor, "create", OBJECT_TYPE, campaign.id, _fields(data), connection=conn
+            actor, "created", OBJECT_TYPE, campaign.id, _fields(data), connection=conn
         )
     return campaign
 
@@ -150,7 +150,7 @@ async def update_campaign(actor: Actor, campaign_id: int, data: CampaignInput) -
         await _check_refs(data, conn)
         await Campaign.filter(id=campaign_id).using_db(conn).update(**_fields(data))
         await audit.record(
-            actor, "update", OBJECT_TYPE, campaign_id, _fields(data), connection=conn
+            actor, "updated", OBJECT_TYPE, campaign_id, _fields(data), connection=conn
         )
     return await Campaign.get(id=campaign_id)
 
@@ -205,7 +205,7 @@ async def launch(
         await campaign.save(update_fields=["state", "scheduled_at"], using_db=conn)
         await audit.record(
             actor,
-            "launch",
+            "campaign.launched",
             OBJECT_TYPE,
             campaign_id,
             {"scheduled_at": campaign.scheduled_at.isoformat()},
@@ -239,7 +239,14 @@ async def _move(
             started = campaign.started_at is not None
             campaign.state = CampaignState.RUNNING if started else CampaignState.SCHEDULED
         await campaign.save(update_fields=["state"], using_db=conn)
-        await audit.record(actor, action, OBJECT_TYPE, campaign_id, {}, connection=conn)
+        await audit.record(
+            actor,
+            "campaign.paused" if action == "pause" else "campaign.resumed",
+            OBJECT_TYPE,
+            campaign_id,
+            {},
+            connection=conn,
+        )
     return campaign
 
 
@@ -259,7 +266,12 @@ async def cancel(actor: Actor, campaign_id: int, now: dt.datetime) -> Campaign:
             .update(state=OutboxState.SKIPPED, reason=Reason.CANCELLED, lease_owner=None)
         )
         await audit.record(
-            actor, "cancel", OBJECT_TYPE, campaign_id, {"skipped": skipped}, connection=conn
+            actor,
+            "campaign.cancelled",
+            OBJECT_TYPE,
+            campaign_id,
+            {"skipped": skipped},
+            connection=conn,
         )
     return campaign
 
@@ -297,7 +309,7 @@ async def retry_failed(actor: Actor, campaign_id: int, now: dt.datetime) -> int:
             campaign.finished_at = None
             await campaign.save(update_fields=["state", "finished_at"], using_db=conn)
         await audit.record(
-            actor, "retry_failed", OBJECT_TYPE, campaign_id, {"queued": again}, connection=conn
+            actor, "campaign.retried", OBJECT_TYPE, campaign_id, {"queued": again}, connection=conn
         )
     return again
 

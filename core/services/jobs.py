@@ -84,3 +84,16 @@ async def late_shipments_job(clock: Clock, notifier: Notifier, hours: int) -> in
     if alerted:
         log.info("Late shipments: %d reported", alerted)
     return alerted
+
+
+# Report digests (issue 8), imported here so the job stays one block at the end.
+from core.services.report_digests import ReportSender, send_due_digests  # noqa: E402
+
+
+async def report_digests_job(clock: Clock, sender: ReportSender) -> int:
+    """Daily at 08:00: on Mondays last week's digests, on the 1st last month's, each once."""
+    zone = zone_of(await current_company())
+    sent = await send_due_digests(sender, clock.now(), zone)
+    if sent:
+        log.info("Report digests: %d sent", sent)
+    return sent

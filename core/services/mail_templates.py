@@ -173,7 +173,7 @@ async def save_template(
             )
         await audit.record(
             actor,
-            "create" if template_id is None else "update",
+            "created" if template_id is None else "updated",
             OBJECT_TYPE,
             template.id,
             {"name": name, "texts": [f"{t.kind.value}/{t.language}" for t in texts]},

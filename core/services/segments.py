@@ -159,14 +159,14 @@ async def save_segment(
             segment = await Segment.create(
                 name=name, filters=stored, created_by_id=actor.employee_id, using_db=conn
             )
-            action = "create"
+            action = "created"
         else:
             segment = await Segment.filter(id=segment_id).using_db(conn).first()
             if segment is None:
                 raise NotFound()
             segment.name, segment.filters = name, stored
             await segment.save(using_db=conn)
-            action = "update"
+            action = "updated"
         await audit.record(
             actor, action, OBJECT_TYPE, segment.id, {"name": name, **stored}, connection=conn
         )

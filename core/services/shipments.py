@@ -13,9 +13,9 @@ carries (never the prices), staff as for the client behind the shipment.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field

@@ -37,6 +37,7 @@ async def test_invite_links_the_account_once(chat_factory):
         "My plan",
         "Requests",
         "Shipments",
+        "Reports",
     ]
     identity = await ChannelIdentity.get(external_id=str(tunde.user_id))
     assert identity.employee_id == invite.employee.id

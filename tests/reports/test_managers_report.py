@@ -68,7 +68,7 @@ async def _month():
 
 
 async def test_each_managers_figures_for_november(runtime):
-    head, tunde, bisi = await _month()
+    head, _tunde, _bisi = await _month()
     result = await build(actor_for(head), "managers", NOVEMBER)
     rows = {row["name"]: row for row in result.rows}
     assert [row["name"] for row in result.rows] == ["Tunde", "Bisi"]

@@ -55,6 +55,7 @@ async def test_a_dispatcher_moves_a_shipment_and_a_manager_pushes_one_through(ch
         "My plan",
         "Requests",
         "Shipments",
+        "Reports",
     ]
     await dina.press("Shipments")
     listed = await dina.expect("Open shipments. Pick one, or type a shipment number:")

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from core.errors import NotFound, PermissionDenied
+from core.i18n import gettext
 from core.models import Employee, Role
 from core.services.access import Actor
 from core.services.reports.period import Compare, Period
@@ -67,6 +68,22 @@ class Scope:
         return self.employee_ids is None
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Note:
+    """A note under the table with figures in it (the carriers' score weights): a message id
+    and its parameters (values, or zero-argument callables rendered in the reader's
+    language), and optionally a link to where the figures are set. str() says it in the
+    reader's language (and gettext(note) hands it back unchanged, so it still reads right)."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+    link: str | None = None
+    link_label: str = ""  # a message id
+
+    def __str__(self) -> str:
+        return gettext(self.msgid, **self.params)
+
+
 @dataclass
 class Result:
     report: Report
@@ -75,7 +92,8 @@ class Result:
     rows: list[Row]
     previous: dict[Any, Row] = field(default_factory=dict)
     chart: Chart | None = None
-    notes: list[str] = field(default_factory=list)  # message ids said under the table
+    # Said under the table: message ids, or Notes with parameters.
+    notes: list[str | Note] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -111,6 +129,11 @@ class Report(ABC):
 
     def notes(self) -> list[str]:
         return []
+
+    async def notes_for(self, scope: Scope) -> list[str | Note]:
+        """The notes of this run: the fixed `notes()`, unless the report's notes carry
+        current settings (read here) or depend on who asks."""
+        return list(self.notes())
 
 
 REGISTRY: dict[str, Report] = {}
@@ -158,7 +181,7 @@ async def build(actor: Actor, key: str, period: Period, compare: Compare = Compa
         rows,
         previous,
         report.chart(rows) if rows else None,
-        report.notes(),
+        await report.notes_for(scope),
     )
 
 
