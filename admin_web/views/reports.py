@@ -36,6 +36,7 @@ from core.services.reports.period import (
 )
 
 PDF = "application/pdf"
+MAX_ROWS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -129,6 +130,8 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     sort = request.query.get("sort", "")
     descending = request.query.get("dir", "desc") != "asc"
     rows = _sorted(result, sort, descending)
+    # A page shows the first rows; the XLSX and PDF carry every one.
+    shown_rows, hidden = rows[:MAX_ROWS], max(0, len(rows) - MAX_ROWS)
     # As a data: image, so the page's strict CSP (no inline styles) does not apply to the
     # SVG's own styling.
     chart = None
@@ -162,7 +165,8 @@ async def report_page(request: web.Request) -> web.StreamResponse:
 
     context = {
         "result": result,
-        "rows": rows,
+        "rows": shown_rows,
+        "hidden": hidden,
         "chart": chart,
         "cell": cell,
         "sort": sort,

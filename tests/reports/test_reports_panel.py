@@ -45,3 +45,24 @@ async def test_a_bad_period_is_explained_and_roles_are_kept_out(runtime, panel_f
     assert page.text("period-error") == "The end date is before the start date."
     dispatcher = await panel_for(Role.DISPATCHER)
     assert (await dispatcher.open("/admin/reports/managers")).status == 403
+
+
+async def test_a_long_report_shows_its_first_rows_and_the_file_has_all(
+    runtime, panel_for, monkeypatch
+):
+    from admin_web.views import reports as view
+
+    monkeypatch.setattr(view, "MAX_ROWS", 1)
+    for name in ("Tunde Bakare", "Bisi Ade"):
+        await client(
+            "Client of " + name,
+            await Employee.create(name=name, role=Role.MANAGER),
+            utc(2026, 11, 10),
+        )
+    director = await panel_for(Role.DIRECTOR)
+    page = await director.open(f"/admin/reports/managers?{NOVEMBER}")
+    assert len(page.rows("report-table")) == 1
+    assert page.text("report-more") == "…and 1 more row in the XLSX file."
+    await director.open(f"/admin/reports/managers.xlsx?{NOVEMBER}")
+    sheet = load_workbook(io.BytesIO(director.body)).active
+    assert sheet.max_row == 3  # the header and both managers
