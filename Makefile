@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format migrations i18n-extract i18n-update bench clean
+.PHONY: run test lint format migrations i18n-extract i18n-update bench bench-reports bench-mailing clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ i18n-update: i18n-extract
 
 bench: $(STAMP)
 	$(PY) bench/webhook.py
+
+# Issue 8's report speed on the generated data set (docs/performance.md, "Reports"), e.g.
+# make bench-reports ARGS="--db postgres://postgres@127.0.0.1:5432/bench_reports --scale 0.05"
+bench-reports: $(STAMP)
+	$(PY) -m bench.reports $(ARGS)
+
+# A campaign against a local Bot API server that enforces 30 messages/s (docs/performance.md,
+# "Mailings"); PostgreSQL + Redis from DATABASE_URL/REDIS_URL, e.g. ARGS="--recipients 4000".
+bench-mailing: $(STAMP)
+	$(PY) bench/mailing.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

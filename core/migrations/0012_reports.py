@@ -43,6 +43,30 @@ async def nothing(apps, schema_editor) -> None:
     return None
 
 
+class StateOnlyAdd(ops.AddField):
+    """The field for Tortoise's state; the column is added by add_reliability_weights, with a
+    database default, so a company row that already exists gets {} (a NOT NULL column added
+    without one fails on a table with rows, on both databases)."""
+
+    async def database_forward(self, *args, **kwargs) -> None:
+        return None
+
+    async def database_backward(self, *args, **kwargs) -> None:
+        return None
+
+
+async def add_reliability_weights(apps, schema_editor) -> None:
+    client = schema_editor.client
+    kind = "JSONB" if client.capabilities.dialect == "postgres" else "JSON"
+    await client.execute_script(
+        f"ALTER TABLE company ADD COLUMN reliability_weights {kind} NOT NULL DEFAULT '{{}}'"
+    )
+
+
+async def drop_reliability_weights(apps, schema_editor) -> None:
+    await schema_editor.client.execute_script("ALTER TABLE company DROP COLUMN reliability_weights")
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0011_mailings')]
 
@@ -81,7 +105,7 @@ class Migration(migrations.Migration):
             name='cost',
             field=fields.DecimalField(null=True, max_digits=14, decimal_places=2),
         ),
-        ops.AddField(
+        StateOnlyAdd(
             model_name='Company',
             name='reliability_weights',
             field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
@@ -96,5 +120,6 @@ class Migration(migrations.Migration):
             name='price',
             field=fields.DecimalField(null=True, max_digits=14, decimal_places=2),
         ),
+        ops.RunPython(add_reliability_weights, drop_reliability_weights),
         ops.RunPython(leg_prices_from_orders, nothing),
     ]
