@@ -202,8 +202,9 @@ async def _figures(period: Period) -> dict[int, dict[str, Any]]:
         "SELECT l.carrier_id AS k, COUNT(*) AS due, "
         f"SUM(CASE WHEN {true('s.missing_proof')} THEN 0 ELSE 1 END) AS proven "
         "FROM shipment s JOIN shipment_leg l ON l.shipment_id = s.id "
-        "AND l.position = (SELECT MAX(m.position) FROM shipment_leg m "
-        "WHERE m.shipment_id = s.id) "
+        # The last leg: no leg after it (an anti-join, where a correlated MAX ran per row).
+        "AND NOT EXISTS (SELECT 1 FROM shipment_leg m "
+        "WHERE m.shipment_id = l.shipment_id AND m.position > l.position) "
         f"WHERE s.delivered_at IS NOT NULL AND l.carrier_id IS NOT NULL AND {IN_PERIOD} "
         "GROUP BY l.carrier_id",
         **bounds,
