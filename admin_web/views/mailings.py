@@ -54,7 +54,6 @@ from core.services.campaigns import (
     retry_failed,
     update_campaign,
 )
-from core.services.clients import visible_clients
 from core.services.company import current_company, zone_of
 from core.services.mail_templates import list_templates
 from core.services.pagination import BadCursor, paginate
@@ -376,10 +375,7 @@ async def _recipients(request: web.Request, campaign: Campaign) -> dict[str, Any
     actor: Actor = request[ACTOR]
     chosen = request.query.get("state", "")
     state = OutboxState(chosen) if chosen in OutboxState._value2member_map_ else None
-    query = recipients_query(campaign.id, state)
-    if actor.sees_only_own_clients or actor.sees_team_clients:
-        query = query.filter(client_id__in=Subquery(visible_clients(actor).values("id")))
-    query = query.prefetch_related("client")
+    query = recipients_query(actor, campaign.id, state).prefetch_related("client")
     cursor = request.query.get("after", "")[:40] or None
     try:
         page = await paginate(query, RECIPIENTS_PAGE, cursor)

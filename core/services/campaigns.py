@@ -43,6 +43,7 @@ from core.models import (
 )
 from core.services import audit
 from core.services.access import Actor, ActorKind, Permission, require
+from core.services.clients import visible_clients
 from core.services.consent import record_address_consent
 from core.services.interactions import Subject
 from core.services.mail_templates import kind_for
@@ -656,9 +657,13 @@ async def finish_idle(now: dt.datetime) -> list[Campaign]:
 
 
 def recipients_query(
-    campaign_id: int, state: OutboxState | None = None
+    actor: Actor, campaign_id: int, state: OutboxState | None = None
 ) -> QuerySet[OutboxMessage]:
+    """A campaign's messages, to clients the reader may see: the panel and the API alike."""
+    require(actor, Permission.SEND_MAILINGS)
     query = OutboxMessage.filter(campaign_id=campaign_id)
+    if actor.sees_only_own_clients or actor.sees_team_clients:
+        query = query.filter(client_id__in=Subquery(visible_clients(actor).values("id")))
     if state is not None:
         query = query.filter(state=state)
     return query

@@ -43,3 +43,20 @@ async def test_roles_without_mailings_are_refused(runtime, api_as):
     dispatcher = await api_as(Role.DISPATCHER)
     assert (await dispatcher.get("/campaigns")).status == 403
     assert (await dispatcher.get("/segments")).status == 403
+
+
+async def test_a_managers_key_lists_only_recipients_it_may_see(runtime, api_as):
+    from core.models import Employee
+
+    author = await marketer()
+    own, _ = await client_on("Unassigned Ada")
+    theirs, _ = await client_on("Tunde's Bola")
+    tunde = await Employee.create(name="Tunde", role=Role.MANAGER)
+    theirs.manager = tunde
+    await theirs.save()
+    campaign = await campaign_for(author, [MailChannel.TELEGRAM])
+    await runtime.mailer.drain()
+    everyone = await (await api_as(Role.MARKETER)).get(f"/campaigns/{campaign.id}/recipients")
+    assert {r["client_id"] for r in everyone.body["items"]} == {own.id, theirs.id}
+    manager = await (await api_as(Role.MANAGER)).get(f"/campaigns/{campaign.id}/recipients")
+    assert [r["client_id"] for r in manager.body["items"]] == [own.id]

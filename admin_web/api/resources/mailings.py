@@ -141,7 +141,7 @@ async def get_campaign(call: Call) -> BaseModel:
 
 async def list_recipients(call: Call) -> BaseModel:
     campaign = await campaigns.get_campaign(call.actor, call.ids["campaign_id"])
-    query = campaigns.recipients_query(campaign.id, call.query.state)
+    query = campaigns.recipients_query(call.actor, campaign.id, call.query.state)
     page = await paginate(query, call.query.limit, call.query.cursor)
     return RecipientPage(items=[_recipient(r) for r in page.items], next_cursor=page.next_cursor)
 
