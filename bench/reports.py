@@ -53,6 +53,7 @@ from core.i18n import I18n
 from core.models import Company, Employee, Role
 from core.services.access import Actor, ActorKind
 from core.services.reports import REGISTRY, build
+from core.services.reports.base import Window
 from core.services.reports.period import Compare, Period
 
 YEAR = (dt.date(2025, 11, 1), dt.date(2026, 11, 1))  # the data runs from 2024-11-01 to 2026-11-01
@@ -87,12 +88,16 @@ class Figures:
     statements: list[Statement] = field(default_factory=list)
     build_s: float = 0.0
     floor_s: float = 0.0
+    at_once_s: float = 0.0
     slowest: list[tuple[float, str]] = field(default_factory=list)
     error: str = ""
 
     @property
     def ratio(self) -> float:
-        return self.build_s / self.floor_s if self.floor_s else float("inf")
+        """Against the quicker of the two floors: build() runs its independent statements
+        at once, so the statements one after another are no floor for it."""
+        floor = min(self.floor_s, self.at_once_s or self.floor_s)
+        return self.build_s / floor if floor else float("inf")
 
     def passed(self, limit: float) -> bool:
         return not self.error and self.build_s < limit and self.ratio <= MAX_RATIO
@@ -171,6 +176,16 @@ async def replay(statements: list[Statement]) -> list[float]:
     return spent
 
 
+async def replay_at_once(statements: list[Statement]) -> float:
+    """All of a report's statements started together (each on its own pooled connection on
+    PostgreSQL, as build() runs its independent ones): the SQL's lower bound when it is
+    spread over the cores."""
+    conn = connections.get("default")
+    start = time.perf_counter()
+    await asyncio.gather(*(conn.execute_query(query, values) for query, values in statements))
+    return time.perf_counter() - start
+
+
 async def actor_for(key: str) -> Actor | None:
     """The director, or whoever of admin and marketer the report lets in first."""
     report = REGISTRY[key]
@@ -183,7 +198,12 @@ async def actor_for(key: str) -> Actor | None:
 
 
 async def measure(
-    key: str, period: Period, compare: Compare, capture: Capture, warmups: int
+    key: str,
+    period: Period,
+    compare: Compare,
+    capture: Capture,
+    warmups: int,
+    window: Window | None,
 ) -> Figures:
     figures = Figures(key)
     actor = await actor_for(key)
@@ -192,28 +212,30 @@ async def measure(
         return figures
 
     async def run() -> None:
-        await build(actor, key, period, compare)
+        await build(actor, key, period, compare, window)
 
     try:
         capture.start()
-        result = await build(actor, key, period, compare)
+        result = await build(actor, key, period, compare, window)
         figures.statements = capture.stop()
         figures.rows = len(result.rows)
         for _ in range(warmups - 1):
             await run()
         # Build and floor alternate, so a change in the machine's load touches both alike.
-        builds, floors, per_statement = [], [], []
+        builds, floors, at_once, per_statement = [], [], [], []
         for _ in range(RUNS):
             builds.append(await timed(run))
             spent = await replay(figures.statements)
             floors.append(sum(spent))
             per_statement.append(spent)
+            at_once.append(await replay_at_once(figures.statements))
     except Exception as error:  # one report's failure is reported, the others still run
         capture.stop()
         figures.error = f"{type(error).__name__}: {error}"
         return figures
     figures.build_s = statistics.median(builds)
     figures.floor_s = statistics.median(floors)
+    figures.at_once_s = statistics.median(at_once)
     middle = sorted(range(RUNS), key=lambda n: floors[n])[RUNS // 2]
     figures.slowest = sorted(
         (
@@ -298,7 +320,12 @@ async def main(args: argparse.Namespace) -> int:
         try:
             for key in keys:
                 figures = await measure(
-                    key, period, Compare(args.compare), capture, WARMUPS[dialect]
+                    key,
+                    period,
+                    Compare(args.compare),
+                    capture,
+                    WARMUPS[dialect],
+                    None if args.files else Window(),
                 )
                 results.append(figures)
                 print_line(figures, limit)
@@ -330,7 +357,8 @@ def print_line(f: Figures, limit: float) -> None:
     verdict = "ok  " if f.passed(limit) else "MISS"
     print(
         f"{f.key:12} {verdict}  build {f.build_s * 1000:8.0f} ms"
-        f"   floor {f.floor_s * 1000:8.0f} ms   ratio {f.ratio:5.2f}"
+        f"   floor {f.floor_s * 1000:8.0f} ms, at once {f.at_once_s * 1000:6.0f} ms"
+        f"   ratio {f.ratio:5.2f}"
         f"   {len(f.statements):2} statements, {f.rows} rows",
         flush=True,
     )
@@ -345,6 +373,11 @@ if __name__ == "__main__":
         "--reuse", action="store_true", help="keep the database; generate only if it is empty"
     )
     parser.add_argument("--compare", choices=[c.value for c in Compare], default="none")
+    parser.add_argument(
+        "--files",
+        action="store_true",
+        help="every row, as the files and the bot build it (default: the panel's page)",
+    )
     parser.add_argument("--only", nargs="*", help="report keys to run (default: all)")
     parser.add_argument(
         "--statements",

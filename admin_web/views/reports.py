@@ -22,7 +22,7 @@ from core.i18n import gettext
 from core.services import reports
 from core.services.access import Actor, Permission
 from core.services.company import current_company, zone_of
-from core.services.reports.base import Column, Kind, Result
+from core.services.reports.base import Column, Kind, Window
 from core.services.reports.charts import render_svg
 from core.services.reports.exports import file_name, shown, to_pdf, to_xlsx
 from core.services.reports.period import (
@@ -87,19 +87,6 @@ async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str]
     return period, compare, chosen, error
 
 
-def _sorted(result: Result, key: str, descending: bool) -> list[dict[str, Any]]:
-    columns = {c.key: c for c in result.report.columns}
-    if key not in columns:
-        return result.rows
-    present = [r for r in result.rows if r.get(key) is not None]
-    missing = [r for r in result.rows if r.get(key) is None]
-    if columns[key].kind is Kind.TEXT:
-        present.sort(key=lambda r: str(r[key]).casefold(), reverse=descending)
-    else:
-        present.sort(key=lambda r: r[key], reverse=descending)
-    return present + missing
-
-
 def _drill(column: Column, row: dict[str, Any], period: Period) -> str | None:
     if column.drill is None:
         return None
@@ -125,13 +112,12 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     key = request.match_info["key"]
     period, compare, chosen, error = await _choice(request)
-    result = await reports.build(actor, key, period, compare)
-    company = await current_company()
     sort = request.query.get("sort", "")
     descending = request.query.get("dir", "desc") != "asc"
-    rows = _sorted(result, sort, descending)
-    # A page shows the first rows; the XLSX and PDF carry every one.
-    shown_rows, hidden = rows[:MAX_ROWS], max(0, len(rows) - MAX_ROWS)
+    # A page shows the first rows in the chosen order; the XLSX and PDF carry every one.
+    window = Window(sort or None, descending, MAX_ROWS)
+    result = await reports.build(actor, key, period, compare, window)
+    company = await current_company()
     # As a data: image, so the page's strict CSP (no inline styles) does not apply to the
     # SVG's own styling.
     chart = None
@@ -165,8 +151,8 @@ async def report_page(request: web.Request) -> web.StreamResponse:
 
     context = {
         "result": result,
-        "rows": shown_rows,
-        "hidden": hidden,
+        "rows": result.rows,
+        "hidden": result.hidden,
         "chart": chart,
         "cell": cell,
         "sort": sort,

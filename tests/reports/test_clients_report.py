@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from core.models import Employee, RefusalReason, Role
 from core.services.reports import build
+from core.services.reports.base import Window
 from core.services.reports.period import Compare, Period
 from tests.reports.data import client, quote, request, utc
 from tests.reports.data_activity import contact, refused, sale
@@ -220,3 +221,44 @@ async def test_a_director_opens_the_client_activity_report(runtime, panel_for):
     assert femi[-2:] == ["yes", None]
     await director.open(f"/admin/reports/clients.pdf?{november}")
     assert director.body.startswith(b"%PDF")
+
+
+async def test_a_page_window_is_sorted_and_cut_in_sql_with_the_whole_reports_count(runtime):
+    """The panel's page: the first rows in a column's order, however many clients; the
+    chart still shows the top clients by revenue, and the total counts every row."""
+    _head, _tunde, _bisi, director, c = await _clients()
+    by_name = await build(
+        actor_for(director), "clients", NOVEMBER, window=Window("name", False, limit=2)
+    )
+    assert [row["name"] for row in by_name.rows] == ["Ada", "Dayo"]
+    assert by_name.total == 6 and by_name.hidden == 4
+    assert by_name.rows[0]["last_contact"] == dt.date(2026, 11, 30)  # looked up after the cut
+    assert by_name.chart is not None and by_name.chart.labels == ["Ada", "Kemi"]
+
+    # Rows without a figure stay last whichever the direction.
+    by_contact = await build(
+        actor_for(director), "clients", NOVEMBER, window=Window("last_contact", True, limit=3)
+    )
+    assert [row["name"] for row in by_contact.rows][:2] == ["Ada", "Kemi"]
+    ascending = await build(
+        actor_for(director), "clients", NOVEMBER, window=Window("last_contact", False, limit=6)
+    )
+    assert [row["last_contact"] is None for row in ascending.rows][-1]
+    assert ascending.rows[0]["name"] == "Kemi"
+
+    flagged = await build(
+        actor_for(director), "clients", NOVEMBER, window=Window("price_only", True, limit=1)
+    )
+    assert [row["name"] for row in flagged.rows] == ["Femi"]
+
+    # Compared with October: the window's clients only, with their October figures.
+    compared = await build(
+        actor_for(director),
+        "clients",
+        NOVEMBER,
+        Compare.PREVIOUS,
+        window=Window("revenue", True, limit=2),
+    )
+    assert [row["name"] for row in compared.rows] == ["Ada", "Kemi"]
+    assert set(compared.previous) == {c["Ada"].id, c["Kemi"].id}
+    assert compared.previous[c["Kemi"].id]["orders"] == 2

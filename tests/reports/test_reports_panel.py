@@ -7,7 +7,7 @@ import io
 from openpyxl import load_workbook
 
 from core.models import Employee, Role
-from tests.reports.data import client, utc
+from tests.reports.data import client, request, utc
 
 NOVEMBER = "period=custom&from=2026-11-01&to=2026-11-30"
 
@@ -66,3 +66,24 @@ async def test_a_long_report_shows_its_first_rows_and_the_file_has_all(
     await director.open(f"/admin/reports/managers.xlsx?{NOVEMBER}")
     sheet = load_workbook(io.BytesIO(director.body)).active
     assert sheet.max_row == 3  # the header and both managers
+
+
+async def test_the_client_activity_page_sorts_and_cuts_in_the_database(
+    runtime, panel_for, monkeypatch
+):
+    """Sorted by a column, the page shows that column's first rows of the whole report,
+    not of the report's own top rows."""
+    from admin_web.views import reports as view
+
+    monkeypatch.setattr(view, "MAX_ROWS", 2)
+    tunde = await Employee.create(name="Tunde Bakare", role=Role.MANAGER)
+    for name, asks in (("Zainab", 3), ("Musa", 2), ("Abeni", 1)):
+        buyer = await client(name, tunde, utc(2026, 1, 1))
+        for day in range(asks):
+            await request(buyer, utc(2026, 11, 10 + day), manager=tunde)
+    director = await panel_for(Role.DIRECTOR)
+    page = await director.open(f"/admin/reports/clients?{NOVEMBER}&sort=name&dir=asc")
+    assert [row[0] for row in page.rows("report-table")] == ["Abeni", "Musa"]
+    assert page.text("report-more") == "…and 1 more row in the XLSX file."
+    page = await director.open(f"/admin/reports/clients?{NOVEMBER}&sort=requests&dir=desc")
+    assert [row[0] for row in page.rows("report-table")] == ["Zainab", "Musa"]

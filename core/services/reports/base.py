@@ -84,6 +84,27 @@ class Note:
         return gettext(self.msgid, **self.params)
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a page shows of a long report: the first `limit` rows in a column's order
+    (None: the report's own order). A report with many rows (clients) sorts and cuts in
+    SQL; the others are cut from their rows."""
+
+    sort: str | None = None
+    descending: bool = True
+    limit: int = 500
+
+
+@dataclass
+class Page:
+    """A window's rows, how many the whole report has, and the rows its chart is drawn
+    from (the report's top rows, whatever the window's order)."""
+
+    rows: list[Row]
+    total: int
+    chart_rows: list[Row]
+
+
 @dataclass
 class Result:
     report: Report
@@ -94,10 +115,18 @@ class Result:
     chart: Chart | None = None
     # Said under the table: message ids, or Notes with parameters.
     notes: list[str | Note] = field(default_factory=list)
+    # With a window: the rows are the window's, in its order, and this is how many the
+    # whole report has.
+    total: int | None = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    @property
+    def hidden(self) -> int:
+        """Rows of the report not among `rows`."""
+        return 0 if self.total is None else max(0, self.total - len(self.rows))
 
     def change(self, row: Row, key: str) -> Decimal | None:
         """The figure's change against the compared period, in percent (None if unknown)."""
@@ -126,6 +155,15 @@ class Report(ABC):
 
     def chart(self, rows: list[Row]) -> Chart | None:
         return None
+
+    async def page(self, scope: Scope, period: Period, window: Window) -> Page:
+        """A window of the rows; reports with many rows override it to cut in SQL."""
+        rows = await self.rows(scope, period)
+        return Page(sort_rows(self, rows, window)[: window.limit], len(rows), rows)
+
+    async def rows_for(self, scope: Scope, period: Period, keys: set[Any]) -> list[Row]:
+        """The rows with these keys (a window's rows in the compared period)."""
+        return [row for row in await self.rows(scope, period) if row[self.row_key] in keys]
 
     def notes(self) -> list[str]:
         return []
@@ -166,23 +204,58 @@ async def scope_of(actor: Actor) -> Scope:
     return Scope([actor.employee_id] if actor.employee_id else [], actor)
 
 
-async def build(actor: Actor, key: str, period: Period, compare: Compare = Compare.NONE) -> Result:
+async def build(
+    actor: Actor,
+    key: str,
+    period: Period,
+    compare: Compare = Compare.NONE,
+    window: Window | None = None,
+) -> Result:
+    """The report for the period, beside the compared one. With a window (the panel's
+    page), only the window's rows, in its order; without (files, bot), every row."""
     report = get_report(actor, key)
     scope = await scope_of(actor)
-    rows = await report.rows(scope, period)
     compared = period.compared(compare)
+    total = None
+    if window is None:
+        rows = chart_rows = await report.rows(scope, period)
+    else:
+        page = await report.page(scope, period, window)
+        rows, chart_rows, total = page.rows, page.chart_rows, page.total
     previous: dict[Any, Row] = {}
     if compared is not None:
-        previous = {row[report.row_key]: row for row in await report.rows(scope, compared)}
+        before = (
+            await report.rows(scope, compared)
+            if window is None
+            else await report.rows_for(scope, compared, {row[report.row_key] for row in rows})
+        )
+        previous = {row[report.row_key]: row for row in before}
     return Result(
         report,
         period,
         compared,
         rows,
         previous,
-        report.chart(rows) if rows else None,
+        report.chart(chart_rows) if chart_rows else None,
         await report.notes_for(scope),
+        total,
     )
+
+
+def sort_rows(report: Report, rows: list[Row], window: Window) -> list[Row]:
+    """Rows in a column's order, the rows without a figure last whichever the direction;
+    the report's own order for an unknown column."""
+    columns = {c.key: c for c in report.columns}
+    key = window.sort
+    if key not in columns:
+        return rows
+    present = [r for r in rows if r.get(key) is not None]
+    missing = [r for r in rows if r.get(key) is None]
+    if columns[key].kind is Kind.TEXT:
+        present.sort(key=lambda r: str(r[key]).casefold(), reverse=window.descending)
+    else:
+        present.sort(key=lambda r: r[key], reverse=window.descending)
+    return present + missing
 
 
 async def employee_names(ids: set[int]) -> dict[int, str]:

@@ -9,6 +9,7 @@ out from those per-carrier figures.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -60,11 +61,11 @@ class CarriersReport(Report):
     async def rows(self, scope: Scope, period: Period) -> list[Row]:
         # The company's carriers: the roles that may ask see them all, so the scope is not
         # applied.
-        weights = await current_weights()
-        figures = await _figures(period)
+        weights, figures, before = await asyncio.gather(
+            current_weights(), _figures(period), _figures(period.previous())
+        )
         if not figures:
             return []
-        before = await _figures(period.previous())
         names = await _carrier_names(set(figures))
         rows = []
         for carrier_id, found in figures.items():
@@ -156,59 +157,65 @@ async def _figures(period: Period) -> dict[int, dict[str, Any]]:
             "margin": 0,
         }
     )
-    # Shipments, delivered, on time: each shipment once per carrier, however many legs.
-    for row in await fetch(
-        "SELECT cs.carrier_id AS k, COUNT(*) AS shipments, "
-        "SUM(CASE WHEN s.delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered, "
-        "SUM(CASE WHEN s.delivered_at IS NOT NULL AND s.delivered_at <= s.promised_at "
-        "THEN 1 ELSE 0 END) AS on_time "
-        "FROM (SELECT DISTINCT l.carrier_id, l.shipment_id FROM shipment_leg l "
-        f"JOIN shipment s ON s.id = l.shipment_id WHERE l.carrier_id IS NOT NULL AND {IN_PERIOD}"
-        ") cs JOIN shipment s ON s.id = cs.shipment_id GROUP BY cs.carrier_id",
-        **bounds,
-    ):
+    statuses = ", ".join(f"'{status.value}'" for status in EXCEPTIONS)
+    served, paid, exceptions, proofs = await asyncio.gather(
+        # Shipments, delivered, on time: each shipment once per carrier, however many legs.
+        fetch(
+            "SELECT cs.carrier_id AS k, COUNT(*) AS shipments, "
+            "SUM(CASE WHEN cs.delivered_at IS NOT NULL THEN 1 ELSE 0 END) AS delivered, "
+            "SUM(CASE WHEN cs.delivered_at IS NOT NULL AND cs.delivered_at <= cs.promised_at "
+            "THEN 1 ELSE 0 END) AS on_time "
+            "FROM (SELECT DISTINCT l.carrier_id, s.id, s.delivered_at, s.promised_at "
+            "FROM shipment_leg l JOIN shipment s ON s.id = l.shipment_id "
+            f"WHERE l.carrier_id IS NOT NULL AND {IN_PERIOD}) AS cs GROUP BY cs.carrier_id",
+            **bounds,
+        ),
+        # Cost paid and margin earned on its legs.
+        fetch(
+            f"SELECT l.carrier_id AS k, {cents('l.cost')} AS cost, "
+            f"{cents('l.price - l.cost')} AS margin "
+            "FROM shipment_leg l JOIN shipment s ON s.id = l.shipment_id "
+            f"WHERE l.carrier_id IS NOT NULL AND {IN_PERIOD} GROUP BY l.carrier_id",
+            **bounds,
+        ),
+        # Exceptions: an event on a leg counts for that leg's carrier; an event on no leg
+        # for every carrier of the shipment (once each).
+        fetch(
+            "SELECT l.carrier_id AS k, e.status AS status, COUNT(DISTINCT e.id) AS n "
+            "FROM shipment_event e JOIN shipment s ON s.id = e.shipment_id "
+            "JOIN shipment_leg l ON l.shipment_id = e.shipment_id "
+            "AND (e.leg IS NULL OR l.position = e.leg) "
+            f"WHERE e.status IN ({statuses}) AND l.carrier_id IS NOT NULL AND {IN_PERIOD} "
+            "GROUP BY l.carrier_id, e.status",
+            **bounds,
+        ),
+        # Proof of delivery: delivered shipments whose last leg the carrier ran.
+        fetch(
+            "SELECT l.carrier_id AS k, COUNT(*) AS due, "
+            f"SUM(CASE WHEN {true('s.missing_proof')} THEN 0 ELSE 1 END) AS proven "
+            "FROM shipment s JOIN shipment_leg l ON l.shipment_id = s.id "
+            # The last leg: no leg after it (an anti-join, where a correlated MAX ran per row).
+            "AND NOT EXISTS (SELECT 1 FROM shipment_leg m "
+            "WHERE m.shipment_id = l.shipment_id AND m.position > l.position) "
+            f"WHERE s.delivered_at IS NOT NULL AND l.carrier_id IS NOT NULL AND {IN_PERIOD} "
+            "GROUP BY l.carrier_id",
+            **bounds,
+        ),
+    )
+    for row in served:
         found = figures[int(row["k"])]
         found["shipments"] = int(row["shipments"])
         found["delivered"] = int(row["delivered"] or 0)
         found["on_time"] = int(row["on_time"] or 0)
     if not figures:
         return {}
-    # Cost paid and margin earned on its legs.
-    for row in await fetch(
-        f"SELECT l.carrier_id AS k, {cents('l.cost')} AS cost, "
-        f"{cents('l.price - l.cost')} AS margin "
-        "FROM shipment_leg l JOIN shipment s ON s.id = l.shipment_id "
-        f"WHERE l.carrier_id IS NOT NULL AND {IN_PERIOD} GROUP BY l.carrier_id",
-        **bounds,
-    ):
+    for row in paid:
         figures[int(row["k"])].update(cost=row["cost"], margin=row["margin"])
-    # Exceptions: an event on a leg counts for that leg's carrier; an event on no leg for
-    # every carrier of the shipment (once each).
-    statuses = ", ".join(f"'{status.value}'" for status in EXCEPTIONS)
-    for row in await fetch(
-        "SELECT l.carrier_id AS k, e.status AS status, COUNT(DISTINCT e.id) AS n "
-        "FROM shipment_event e JOIN shipment s ON s.id = e.shipment_id "
-        "JOIN shipment_leg l ON l.shipment_id = e.shipment_id "
-        "AND (e.leg IS NULL OR l.position = e.leg) "
-        f"WHERE e.status IN ({statuses}) AND l.carrier_id IS NOT NULL AND {IN_PERIOD} "
-        "GROUP BY l.carrier_id, e.status",
-        **bounds,
-    ):
+    for row in exceptions:
         found = figures[int(row["k"])]
         found[str(row["status"])] += int(row["n"])
         found["exceptions"] += int(row["n"])
-    # Proof of delivery: delivered shipments whose last leg the carrier ran.
-    for row in await fetch(
-        "SELECT l.carrier_id AS k, COUNT(*) AS due, "
-        f"SUM(CASE WHEN {true('s.missing_proof')} THEN 0 ELSE 1 END) AS proven "
-        "FROM shipment s JOIN shipment_leg l ON l.shipment_id = s.id "
-        # The last leg: no leg after it (an anti-join, where a correlated MAX ran per row).
-        "AND NOT EXISTS (SELECT 1 FROM shipment_leg m "
-        "WHERE m.shipment_id = l.shipment_id AND m.position > l.position) "
-        f"WHERE s.delivered_at IS NOT NULL AND l.carrier_id IS NOT NULL AND {IN_PERIOD} "
-        "GROUP BY l.carrier_id",
-        **bounds,
-    ):
+    for row in proofs:
         found = figures[int(row["k"])]
         found["proof_due"] = int(row["due"])
         found["proven"] = int(row["proven"] or 0)

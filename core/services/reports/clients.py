@@ -17,7 +17,17 @@ from typing import Any, ClassVar
 
 from core.i18n import N_, gettext
 from core.models import RefusalReason, Role
-from core.services.reports.base import Chart, Column, Kind, Report, Row, Scope, register
+from core.services.reports.base import (
+    Chart,
+    Column,
+    Kind,
+    Page,
+    Report,
+    Row,
+    Scope,
+    Window,
+    register,
+)
 from core.services.reports.managers import ReasonList
 from core.services.reports.period import Period
 from core.services.reports.sql import cents, fetch, in_ids, money
@@ -47,23 +57,35 @@ _QUOTES = """
     WHERE q.sent_at >= :start AND q.sent_at < :end
     GROUP BY r.client_id
 """
+
+
 # The latest contact up to the period's end, and whether the client ever ordered by then,
 # are looked up for the clients shown only (interaction_client_idx, sales_order_client_idx).
-_LAST_CONTACT = (
-    "(SELECT MAX(i.created_at) FROM interaction i "
-    "WHERE i.client_id = c.id AND i.created_at < :end)"
-)
+def _last_contact(client_id: str) -> str:
+    return (
+        "(SELECT MAX(i.created_at) FROM interaction i "
+        f"WHERE i.client_id = {client_id} AND i.created_at < :end)"
+    )
+
+
 # Activity is requests plus orders; it dropped when this period has less than half of the
 # period before (nothing before: nothing to drop from).
 _REQ = "COALESCE(q.requests, 0)"
 _ORD = "COALESCE(o.orders, 0)"
 _DROPPED = f"2 * ({_REQ} + {_ORD}) < COALESCE(q.requests_before, 0) + COALESCE(o.orders_before, 0)"
 _ACTIVE = f"{_REQ} + {_ORD} + COALESCE(s.quotes, 0) + COALESCE(f.refusals, 0) > 0"
-# Two requests or more in the period and no order (not cancelled), ever, up to its end.
-_PRICE_ONLY = (
-    f"{_REQ} >= 2 AND NOT EXISTS (SELECT 1 FROM sales_order x WHERE x.client_id = c.id "
-    "AND x.created_at < :end AND x.cancelled_at IS NULL)"
-)
+
+
+def _price_only(client_id: str, requests: str) -> str:
+    """Two requests or more in the period and no order (not cancelled), ever, up to its
+    end: 1 or 0."""
+    return (
+        f"CASE WHEN {requests} >= 2 AND NOT EXISTS (SELECT 1 FROM sales_order x "
+        f"WHERE x.client_id = {client_id} AND x.created_at < :end AND x.cancelled_at IS NULL) "
+        "THEN 1 ELSE 0 END"
+    )
+
+
 _REASONS = list(RefusalReason)
 _REASON_COLUMNS = [(reason.value, f"reason_{index}") for index, reason in enumerate(_REASONS)]
 ZERO = Decimal("0.00")
@@ -148,48 +170,49 @@ class ClientsReport(Report):
     ]
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:
-        reasons = ", ".join(f"f.reason_{index}" for index in range(len(_REASONS)))
         found = await fetch(
-            f"""
-            SELECT c.id AS client_id, c.name AS name, e.name AS manager,
-                {_REQ} AS requests, COALESCE(s.quotes, 0) AS quotes, {_ORD} AS orders,
-                q.converted, COALESCE(f.refusals, 0) AS refusals, {reasons},
-                o.revenue, o.margin, {_LAST_CONTACT} AS last_contact,
-                CASE WHEN {_PRICE_ONLY} THEN 1 ELSE 0 END AS price_only,
-                CASE WHEN {_DROPPED} THEN 1 ELSE 0 END AS dropped
-            FROM client c
-            LEFT JOIN employee e ON e.id = c.manager_id
-            LEFT JOIN ({_REQUESTS}) AS q ON q.k = c.id
-            LEFT JOIN ({_orders()}) AS o ON o.k = c.id
-            LEFT JOIN ({_QUOTES}) AS s ON s.k = c.id
-            LEFT JOIN ({_refusals()}) AS f ON f.k = c.id
-            WHERE ({_ACTIVE} OR {_DROPPED}){in_ids("c.manager_id", scope.employee_ids)}
-            ORDER BY COALESCE(o.revenue, 0) DESC, {_ORD} DESC, {_REQ} DESC, LOWER(c.name), c.id
-            """,
-            before=period.previous().utc_start,
-            start=period.utc_start,
-            end=period.utc_end,
+            f"SELECT * FROM ({_active(scope, extra=True)}) AS a ORDER BY {_ORDER}",
+            **_bounds(period),
         )
-        zone = period.zone
-        return [
-            {
-                "client_id": row["client_id"],
-                "name": row["name"],
-                "manager": row["manager"],
-                "requests": row["requests"],
-                "quotes": row["quotes"],
-                "orders": row["orders"],
-                "conversion": _percent(row["converted"], row["requests"]),
-                "refusals": row["refusals"],
-                "refusal_reasons": _reason_list(row) if row["refusals"] else ReasonList(),
-                "revenue": ZERO if row["revenue"] is None else money(row["revenue"]),
-                "margin": ZERO if row["margin"] is None else money(row["margin"]),
-                "last_contact": _local_date(row["last_contact"], zone),
-                "price_only": YES if row["price_only"] else None,
-                "dropped": YES if row["dropped"] else None,
-            }
-            for row in found
-        ]
+        return _shaped(found, period)
+
+    async def rows_for(self, scope: Scope, period: Period, keys: set[Any]) -> list[Row]:
+        found = await fetch(_active(scope, extra=True, only=keys), **_bounds(period))
+        return _shaped(found, period)
+
+    async def page(self, scope: Scope, period: Period, window: Window) -> Page:
+        """The window's rows and the chart's top clients, sorted and cut in SQL: the
+        figures are summed for every client, but the last contact and the price-only
+        check are looked up, and rows shaped, for these few hundred only (unless the
+        window sorts by them)."""
+        column = SORTS.get(window.sort or "")
+        late = window.sort not in ("last_contact", "price_only")  # looked up after the cut
+        if column is None:
+            order = _ORDER
+        else:
+            direction = "DESC" if window.descending else "ASC"
+            order = f"CASE WHEN {column} IS NULL THEN 1 ELSE 0 END, {column} {direction}, {_ORDER}"
+        looked_up = (
+            f", {_last_contact('t.client_id')} AS last_contact, "
+            f"{_price_only('t.client_id', 't.requests')} AS price_only"
+            if late
+            else ""
+        )
+        found = await fetch(
+            f"WITH a AS MATERIALIZED ({_active(scope, extra=not late)}) "
+            f"SELECT t.*{looked_up}, (SELECT COUNT(*) FROM a) AS total FROM ("
+            f"SELECT * FROM (SELECT a.*, 1 AS shown FROM a ORDER BY {order} "
+            f"LIMIT {int(window.limit)}) AS p UNION ALL "
+            f"SELECT * FROM (SELECT a.*, 0 AS shown FROM a ORDER BY {_ORDER} LIMIT {TOP}) AS c"
+            # UNION ALL keeps no order: the few rows are put in the window's order again.
+            f") AS t ORDER BY t.shown DESC, {order}",
+            **_bounds(period),
+        )
+        if not found:
+            return Page([], 0, [])
+        shown = [row for row in found if row["shown"]]
+        top = [row for row in found if not row["shown"]]
+        return Page(_shaped(shown, period), int(found[0]["total"]), _shaped(top, period))
 
     def chart(self, rows: list[Row]) -> Chart | None:
         top = heapq.nlargest(
@@ -205,6 +228,84 @@ class ClientsReport(Report):
                 gettext(N_("Margin")): [float(row["margin"]) for row in top],
             },
         )
+
+
+# The report's own order: revenue, orders and requests, then the name.
+_ORDER = "COALESCE(revenue, 0) DESC, orders DESC, requests DESC, LOWER(name), client_id"
+# A column the panel sorts by, as the expression over a row of `_active` (refusal reasons
+# by the number of refusals).
+SORTS = {
+    "name": "LOWER(name)",
+    "manager": "LOWER(manager)",
+    "requests": "requests",
+    "quotes": "quotes",
+    "orders": "orders",
+    "conversion": "CASE WHEN requests > 0 THEN 1.0 * COALESCE(converted, 0) / requests END",
+    "refusals": "refusals",
+    "refusal_reasons": "refusals",
+    "revenue": "COALESCE(revenue, 0)",
+    "margin": "COALESCE(margin, 0)",
+    "last_contact": "last_contact",
+    "price_only": "CASE WHEN price_only = 1 THEN 1 END",
+    "dropped": "CASE WHEN dropped = 1 THEN 1 END",
+}
+
+
+def _bounds(period: Period) -> dict[str, Any]:
+    return {
+        "before": period.previous().utc_start,
+        "start": period.utc_start,
+        "end": period.utc_end,
+    }
+
+
+def _active(scope: Scope, extra: bool, only: set[Any] | None = None) -> str:
+    """Each client with activity in the period or the one before, its sums and the
+    dropped flag; with `extra`, its last contact and the price-only flag too."""
+    reasons = ", ".join(f"f.reason_{index}" for index in range(len(_REASONS)))
+    looked_up = (
+        f", {_last_contact('c.id')} AS last_contact, {_price_only('c.id', _REQ)} AS price_only"
+        if extra
+        else ""
+    )
+    chosen = "" if only is None else in_ids("c.id", sorted(int(i) for i in only))
+    return f"""
+        SELECT c.id AS client_id, c.name AS name, e.name AS manager,
+            {_REQ} AS requests, COALESCE(s.quotes, 0) AS quotes, {_ORD} AS orders,
+            q.converted, COALESCE(f.refusals, 0) AS refusals, {reasons},
+            o.revenue, o.margin,
+            CASE WHEN {_DROPPED} THEN 1 ELSE 0 END AS dropped{looked_up}
+        FROM client c
+        LEFT JOIN employee e ON e.id = c.manager_id
+        LEFT JOIN ({_REQUESTS}) AS q ON q.k = c.id
+        LEFT JOIN ({_orders()}) AS o ON o.k = c.id
+        LEFT JOIN ({_QUOTES}) AS s ON s.k = c.id
+        LEFT JOIN ({_refusals()}) AS f ON f.k = c.id
+        WHERE ({_ACTIVE} OR {_DROPPED}){in_ids("c.manager_id", scope.employee_ids)}{chosen}
+    """
+
+
+def _shaped(found: list[dict[str, Any]], period: Period) -> list[Row]:
+    zone = period.zone
+    return [
+        {
+            "client_id": row["client_id"],
+            "name": row["name"],
+            "manager": row["manager"],
+            "requests": row["requests"],
+            "quotes": row["quotes"],
+            "orders": row["orders"],
+            "conversion": _percent(row["converted"], row["requests"]),
+            "refusals": row["refusals"],
+            "refusal_reasons": _reason_list(row) if row["refusals"] else ReasonList(),
+            "revenue": ZERO if row["revenue"] is None else money(row["revenue"]),
+            "margin": ZERO if row["margin"] is None else money(row["margin"]),
+            "last_contact": _local_date(row["last_contact"], zone),
+            "price_only": YES if row["price_only"] else None,
+            "dropped": YES if row["dropped"] else None,
+        }
+        for row in found
+    ]
 
 
 def _reason_list(row: dict[str, Any]) -> ReasonList:

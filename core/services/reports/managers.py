@@ -3,6 +3,7 @@ wrote (docs/workspace.md, "Measures kept for the reports")."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from typing import Any, ClassVar
 
@@ -87,32 +88,11 @@ class ManagersReport(Report):
                 for target, source in names.items():
                     figures[int(row["k"])][target] = row[source]
 
-        put(
-            await fetch(
-                "SELECT manager_id AS k, COUNT(*) AS n FROM client "
-                "WHERE created_at >= :start AND created_at < :end"
-                + in_ids("manager_id", ids)
-                + " GROUP BY manager_id",
-                **bounds,
-            ),
-            new_clients="n",
-        )
-        put(
-            await fetch(
-                f"SELECT {HANDLER} AS k, COUNT(*) AS n FROM quote_request r "
-                "WHERE r.created_at >= :start AND r.created_at < :end"
-                + in_ids(HANDLER, ids)
-                + f" GROUP BY {HANDLER}",
-                **bounds,
-            ),
-            requests="n",
-        )
         take = (
             f"SELECT r.taken_by_id AS k, {seconds_between('r.taken_at', 'r.created_at')} AS v "
             "FROM quote_request r WHERE r.taken_at >= :start AND r.taken_at < :end"
             + in_ids("r.taken_by_id", ids)
         )
-        put(await fetch(median_by(take), **bounds), take_hours="median")
         first_quote = (
             f"SELECT {HANDLER} AS k, "
             f"{seconds_between('MIN(q.sent_at)', 'r.created_at')} AS v "
@@ -121,20 +101,39 @@ class ManagersReport(Report):
             + in_ids(HANDLER, ids)
             + " GROUP BY r.id, r.created_at, r.taken_by_id, r.manager_id"
         )
-        put(await fetch(median_by(first_quote), **bounds), quote_hours="median")
-        put(
-            await fetch(
+        reply = (
+            "SELECT manager_id AS k, "
+            f"{seconds_between('first_reply_at', 'started_at')} AS v FROM relay_session "
+            "WHERE first_reply_at IS NOT NULL AND started_at >= :start AND started_at < :end"
+            + in_ids("manager_id", ids)
+        )
+        # Each statement with the figures it gives: (figure, column) pairs.
+        statements: list[tuple[str, dict[str, str]]] = [
+            (
+                "SELECT manager_id AS k, COUNT(*) AS n FROM client "
+                "WHERE created_at >= :start AND created_at < :end"
+                + in_ids("manager_id", ids)
+                + " GROUP BY manager_id",
+                {"new_clients": "n"},
+            ),
+            (
+                f"SELECT {HANDLER} AS k, COUNT(*) AS n FROM quote_request r "
+                "WHERE r.created_at >= :start AND r.created_at < :end"
+                + in_ids(HANDLER, ids)
+                + f" GROUP BY {HANDLER}",
+                {"requests": "n"},
+            ),
+            (median_by(take), {"take_hours": "median"}),
+            (median_by(first_quote), {"quote_hours": "median"}),
+            (
                 f"SELECT COALESCE(q.created_by_id, {HANDLER}) AS k, COUNT(*) AS n "
                 "FROM quote q JOIN quote_request r ON r.id = q.request_id "
                 "WHERE q.sent_at >= :start AND q.sent_at < :end"
                 + in_ids(f"COALESCE(q.created_by_id, {HANDLER})", ids)
                 + f" GROUP BY COALESCE(q.created_by_id, {HANDLER})",
-                **bounds,
+                {"quotes": "n"},
             ),
-            quotes="n",
-        )
-        put(
-            await fetch(
+            (
                 f"SELECT {HANDLER} AS k, COUNT(*) AS n FROM quote_reminder m "
                 "JOIN quote q ON q.id = m.quote_id JOIN quote_request r ON r.id = q.request_id "
                 "WHERE m.recipient = 'client' AND "
@@ -142,31 +141,41 @@ class ManagersReport(Report):
                 + " AND m.created_at >= :start AND m.created_at < :end"
                 + in_ids(HANDLER, ids)
                 + f" GROUP BY {HANDLER}",
-                **bounds,
+                {"reminders": "n"},
             ),
-            reminders="n",
-        )
-        put(
-            await fetch(
+            (
                 f"SELECT manager_id AS k, COUNT(*) AS n, {cents('price')} AS revenue, "
                 f"{cents('price - cost')} AS margin FROM sales_order "
                 "WHERE cancelled_at IS NULL AND created_at >= :start AND created_at < :end"
                 + in_ids("manager_id", ids)
                 + " GROUP BY manager_id",
-                **bounds,
+                {"orders": "n", "revenue": "revenue", "margin": "margin"},
             ),
-            orders="n",
-            revenue="revenue",
-            margin="margin",
-        )
-        refusals = await fetch(
+            (
+                "SELECT employee_id AS k, COUNT(*) AS n, COUNT(done_at) AS done, "
+                "SUM(CASE WHEN " + true("late") + " THEN 1 ELSE 0 END) AS late, "
+                "AVG(quality) AS quality FROM task "
+                "WHERE due_at >= :start AND due_at < :end"
+                + in_ids("employee_id", ids)
+                + " GROUP BY employee_id",
+                {"tasks": "n", "tasks_done": "done", "tasks_late": "late", "quality": "quality"},
+            ),
+            (median_by(reply), {"reply_minutes": "median"}),
+        ]
+        refused = (
             f"SELECT {HANDLER} AS k, r.refusal_reason AS reason, COUNT(*) AS n "
             "FROM quote_request r WHERE r.state = 'refused' "
             "AND r.state_changed_at >= :start AND r.state_changed_at < :end"
             + in_ids(HANDLER, ids)
-            + f" GROUP BY {HANDLER}, r.refusal_reason",
-            **bounds,
+            + f" GROUP BY {HANDLER}, r.refusal_reason"
         )
+        # Independent statements, run at once: each on its own pooled connection on
+        # PostgreSQL (one after another on SQLite's single connection).
+        *found, refusals = await asyncio.gather(
+            *(fetch(sql, **bounds) for sql, _names in statements), fetch(refused, **bounds)
+        )
+        for (_sql, names), rows in zip(statements, found, strict=True):
+            put(rows, **names)
         reasons: dict[int, list[tuple[str, int]]] = defaultdict(list)
         for row in refusals:
             if row["k"] is None:
@@ -175,28 +184,6 @@ class ManagersReport(Report):
                 figures[int(row["k"])].get("refusals", 0) + row["n"]
             )
             reasons[int(row["k"])].append((row["reason"] or RefusalReason.OTHER, row["n"]))
-        put(
-            await fetch(
-                "SELECT employee_id AS k, COUNT(*) AS n, COUNT(done_at) AS done, "
-                "SUM(CASE WHEN " + true("late") + " THEN 1 ELSE 0 END) AS late, "
-                "AVG(quality) AS quality FROM task "
-                "WHERE due_at >= :start AND due_at < :end"
-                + in_ids("employee_id", ids)
-                + " GROUP BY employee_id",
-                **bounds,
-            ),
-            tasks="n",
-            tasks_done="done",
-            tasks_late="late",
-            quality="quality",
-        )
-        reply = (
-            "SELECT manager_id AS k, "
-            f"{seconds_between('first_reply_at', 'started_at')} AS v FROM relay_session "
-            "WHERE first_reply_at IS NOT NULL AND started_at >= :start AND started_at < :end"
-            + in_ids("manager_id", ids)
-        )
-        put(await fetch(median_by(reply), **bounds), reply_minutes="median")
 
         names = await employee_names_sql(set(figures))
         rows = []

@@ -10,6 +10,7 @@ by one query per dimension over both periods that also ranks and cuts to the top
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -23,6 +24,7 @@ from core.services.carrier_scoring import percent
 from core.services.company import current_company
 from core.services.pipeline import STATE_LABELS
 from core.services.reports.base import Chart, Column, Kind, Report, Row, Scope, register
+from core.services.reports.directions import grouped
 from core.services.reports.period import Period
 from core.services.reports.sql import cents, employee_names_sql, fetch, money
 from core.services.shipment_status import STATUS_LABELS
@@ -105,12 +107,6 @@ STATUS_ORDER = {
         ]
     )
 }
-ROUTE_END = "COALESCE({loc}.name, NULLIF(r.{side}_text, ''), '—')"
-ROUTE = (
-    ROUTE_END.format(loc="lo", side="origin")
-    + " || ' → ' || "
-    + ROUTE_END.format(loc="ld", side="destination")
-)
 
 
 @register
@@ -139,15 +135,19 @@ class OverviewReport(Report):
     async def rows(self, scope: Scope, period: Period) -> list[Row]:
         # Company-wide: only roles that see everything may ask, so the scope is not applied.
         bounds = {"start": period.utc_start, "end": period.utc_end}
-        rows = await _months(period)
-        rows += await _statuses(bounds)
-        rows += await _late(bounds)
+        # Independent statements, run at once (each on its own pooled connection on
+        # PostgreSQL); the factors are dropped when the period has no figures.
+        months, statuses, late, company, factors = await asyncio.gather(
+            _months(period),
+            _statuses(bounds),
+            _late(bounds),
+            current_company(),
+            _factors(period, period.previous()),
+        )
+        rows = months + statuses + late
         if not rows:  # nothing ordered or shipped in the period: no figures, no factors
             return []
-        currency = (await current_company()).currency
-        previous = period.previous()
-        rows += await _factors(period, previous, currency)
-        return rows
+        return rows + _factor_rows(period, factors, company.currency)
 
     def chart(self, rows: list[Row]) -> Chart | None:
         months = [row for row in rows if row["key"].startswith("month:")]
@@ -292,19 +292,10 @@ def _changes(key: str, price: str, source: str, where: str) -> str:
 
 
 # Each dimension: its name, the key it groups by, the price it adds up, where from, and
-# what else the rows must meet.
+# what else the rows must meet. Routes are grouped as the routes report groups directions.
 DIMENSIONS: list[tuple[str, str, str, str, str]] = [
     ("manager", "o.manager_id", "o.price", "sales_order o", ""),
     ("client", "o.client_id", "o.price", "sales_order o", ""),
-    (
-        "route",
-        ROUTE,
-        "o.price",
-        "sales_order o JOIN quote_request r ON r.id = o.request_id "
-        "LEFT JOIN location lo ON lo.id = r.origin_id "
-        "LEFT JOIN location ld ON ld.id = r.destination_id",
-        "",
-    ),
     (
         "carrier",
         "l.carrier_id",
@@ -316,29 +307,68 @@ DIMENSIONS: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-async def _factors(period: Period, previous: Period, currency: str) -> list[Row]:
+def _route_changes() -> str:
+    """Revenue per direction in both periods, the top three changes (as `_changes`)."""
+    now = cents("CASE WHEN o.created_at >= :start THEN o.price END")
+    before = cents("CASE WHEN o.created_at < :start THEN o.price END")
+    change = "COALESCE(now_c, 0) - COALESCE(before_c, 0)"
+    directions = grouped(
+        "sales_order o JOIN quote_request r ON r.id = o.request_id",
+        f"{LIVE_ORDERS} AND o.created_at >= :before AND o.created_at < :end",
+        {"now_c": now, "before_c": before},
+        {"now_c": "SUM(g.now_c)", "before_c": "SUM(g.before_c)"},
+    )
+    return (
+        f"SELECT ok, oc, dk, dc, origin, destination, now_c, before_c FROM ({directions}) AS t "
+        f"WHERE {change} <> 0 ORDER BY ABS({change}) DESC, ok, oc, dk, dc LIMIT {TOP}"
+    )
+
+
+async def _factors(period: Period, previous: Period) -> dict[str, list[dict[str, Any]]]:
+    """The top changes per dimension, with the names of the managers, clients and
+    carriers among them (all statements at once)."""
     bounds = {"before": previous.utc_start, "start": period.utc_start, "end": period.utc_end}
-    found: dict[str, list[dict[str, Any]]] = {}
-    for dimension, key, price, source, where in DIMENSIONS:
-        found[dimension] = await fetch(_changes(key, price, source, where), **bounds)
-    names = {
-        "manager": await employee_names_sql(_ids(found["manager"])),
-        "client": await _names("client", _ids(found["client"])),
-        "carrier": await _names("carrier", _ids(found["carrier"])),
-    }
+    *found, routes = await asyncio.gather(
+        *(
+            fetch(_changes(key, price, source, where), **bounds)
+            for _d, key, price, source, where in DIMENSIONS
+        ),
+        fetch(_route_changes(), **bounds),
+    )
+    changes = {dimension: rows for (dimension, *_how), rows in zip(DIMENSIONS, found, strict=True)}
+    for row in routes:
+        row["k"] = f"{row['origin'] or '—'} → {row['destination'] or '—'}"
+    changes["route"] = routes
+    managers, clients, carriers = await asyncio.gather(
+        employee_names_sql(_ids(changes["manager"])),
+        _names("client", _ids(changes["client"])),
+        _names("carrier", _ids(changes["carrier"])),
+    )
+    for dimension, names in (("manager", managers), ("client", clients), ("carrier", carriers)):
+        for row in changes[dimension]:
+            if row["k"] is not None:
+                row["name"] = names.get(int(row["k"]), f"#{row['k']}")
+    return changes
+
+
+def _factor_rows(
+    period: Period, changes: dict[str, list[dict[str, Any]]], currency: str
+) -> list[Row]:
     managers_report = (
         "/admin/reports/managers?period=custom"
         f"&from={period.start.isoformat()}&to={period.last_day.isoformat()}"
     )
     links: dict[str, Callable[[Any], str | None]] = {
-        "manager": lambda k: managers_report if k is not None else None,
-        "client": lambda k: f"/admin/clients/{int(k)}" if k is not None else None,
-        "route": lambda k: None,
-        "carrier": lambda k: f"/admin/shipments?carrier={int(k)}" if k is not None else None,
+        "manager": lambda row: managers_report if row["k"] is not None else None,
+        "client": lambda row: f"/admin/clients/{int(row['k'])}" if row["k"] is not None else None,
+        "route": lambda row: None,
+        "carrier": lambda row: (
+            f"/admin/shipments?carrier={int(row['k'])}" if row["k"] is not None else None
+        ),
     }
     rows = []
-    for dimension, *_how in DIMENSIONS:
-        for row in found[dimension]:
+    for dimension in ("manager", "client", "route", "carrier"):
+        for row in changes[dimension]:
             k = row["k"]
             now, before = money(row["now_c"]), money(row["before_c"])
             if dimension == "route":
@@ -346,7 +376,7 @@ async def _factors(period: Period, previous: Period, currency: str) -> list[Row]
             elif k is None:
                 name = Phrase(NO_MANAGER)
             else:
-                name = names[dimension].get(int(k), f"#{k}")
+                name = row["name"]
             result: Row = {
                 "key": f"factor:{dimension}:{k}",
                 "section": _section("factor"),
@@ -360,7 +390,7 @@ async def _factors(period: Period, previous: Period, currency: str) -> list[Row]
                     change=_signed(now - before, currency),
                 ),
             }
-            link = links[dimension](k)
+            link = links[dimension](row)
             if link:
                 result["drill"] = link
             rows.append(result)

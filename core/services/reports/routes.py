@@ -13,6 +13,7 @@ A head of sales sees the directions of their team's requests and orders.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from typing import Any, ClassVar
 
@@ -23,25 +24,13 @@ from core.i18n import N_, current_locale, gettext
 from core.models import Role
 from core.services.quote_text import MODE_LABELS
 from core.services.reports.base import Chart, Column, Kind, Report, Row, Scope, register
+from core.services.reports.directions import grouped
 from core.services.reports.marketing import Label
 from core.services.reports.period import Period
 from core.services.reports.sql import cents, fetch, in_ids, money, seconds_between
 
 A, D, H = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES
 HANDLER = "COALESCE(r.taken_by_id, r.manager_id)"
-PLACES = (
-    " LEFT JOIN location lo ON lo.id = r.origin_id"
-    " LEFT JOIN location ld ON ld.id = r.destination_id"
-)
-ORIGIN = "COALESCE(lo.name, TRIM(r.origin_text))"
-DESTINATION = "COALESCE(ld.name, TRIM(r.destination_text))"
-# One direction: the two cities (letter case aside) and their countries.
-KEYS = f"LOWER({ORIGIN}), COALESCE(lo.country, ''), LOWER({DESTINATION}), COALESCE(ld.country, '')"
-DIRECTION = (
-    f"LOWER({ORIGIN}) AS ok, COALESCE(lo.country, '') AS oc, "
-    f"LOWER({DESTINATION}) AS dk, COALESCE(ld.country, '') AS dc, "
-    f"MIN({ORIGIN}) AS origin, MIN({DESTINATION}) AS destination"
-)
 UNKNOWN_PLACE = Label(N_("unknown"))
 
 
@@ -90,46 +79,59 @@ class RoutesReport(Report):
                 for target, source in names.items():
                     found[target] = row[source]
 
-        put(
-            await fetch(
-                f"SELECT {DIRECTION}, COUNT(*) AS n FROM quote_request r{PLACES} "
-                "WHERE r.created_at >= :start AND r.created_at < :end"
-                + in_ids(HANDLER, ids)
-                + f" GROUP BY {KEYS}",
+        requests, orders, delivered, (months, modes) = await asyncio.gather(
+            fetch(
+                grouped(
+                    "quote_request r",
+                    "r.created_at >= :start AND r.created_at < :end" + in_ids(HANDLER, ids),
+                    {"n": "COUNT(*)"},
+                    {"n": "SUM(g.n)"},
+                ),
                 **bounds,
             ),
-            requests="n",
-        )
-        put(
-            await fetch(
-                f"SELECT {DIRECTION}, COUNT(*) AS n, {cents('o.price')} AS revenue, "
-                f"{cents('o.price - o.cost')} AS margin "
-                f"FROM sales_order o JOIN quote_request r ON r.id = o.request_id{PLACES} "
-                "WHERE o.cancelled_at IS NULL AND o.created_at >= :start AND o.created_at < :end"
-                + in_ids("o.manager_id", ids)
-                + f" GROUP BY {KEYS}",
+            fetch(
+                grouped(
+                    "sales_order o JOIN quote_request r ON r.id = o.request_id",
+                    "o.cancelled_at IS NULL AND o.created_at >= :start AND o.created_at < :end"
+                    + in_ids("o.manager_id", ids),
+                    {
+                        "n": "COUNT(*)",
+                        "revenue": cents("o.price"),
+                        "margin": cents("o.price - o.cost"),
+                    },
+                    {"n": "SUM(g.n)", "revenue": "SUM(g.revenue)", "margin": "SUM(g.margin)"},
+                ),
                 **bounds,
             ),
-            orders="n",
-            revenue="revenue",
-            margin="margin",
-        )
-        put(
-            await fetch(
-                f"SELECT {DIRECTION}, COUNT(*) AS n, "
-                f"AVG({seconds_between('s.delivered_at', 's.created_at')}) AS transit, "
-                f"AVG({seconds_between('s.promised_at', 's.created_at')}) AS promised "
-                "FROM shipment s JOIN sales_order o ON o.id = s.order_id "
-                f"JOIN quote_request r ON r.id = o.request_id{PLACES} "
-                "WHERE s.delivered_at >= :start AND s.delivered_at < :end"
-                + in_ids("o.manager_id", ids)
-                + f" GROUP BY {KEYS}",
+            fetch(
+                grouped(
+                    "shipment s JOIN sales_order o ON o.id = s.order_id "
+                    "JOIN quote_request r ON r.id = o.request_id",
+                    "s.delivered_at >= :start AND s.delivered_at < :end"
+                    + in_ids("o.manager_id", ids),
+                    {
+                        "n": "COUNT(*)",
+                        "transit": f"SUM({seconds_between('s.delivered_at', 's.created_at')})",
+                        "promised": f"SUM({seconds_between('s.promised_at', 's.created_at')})",
+                        "promised_n": "COUNT(s.promised_at)",
+                    },
+                    {
+                        "n": "SUM(g.n)",
+                        "transit": "SUM(g.transit)",
+                        "promised": "SUM(g.promised)",
+                        "promised_n": "SUM(g.promised_n)",
+                    },
+                ),
                 **bounds,
             ),
-            delivered="n",
-            transit="transit",
-            promised="promised",
+            _mode_legs(period, ids),
         )
+        put(requests, requests="n")
+        put(orders, orders="n", revenue="revenue", margin="margin")
+        for row in delivered:  # averages from the sums of each group
+            row["transit"] = _mean(row["transit"], row["n"])
+            row["promised"] = _mean(row["promised"], row["promised_n"])
+        put(delivered, delivered="n", transit="transit", promised="promised")
         rows = RouteRows(
             {
                 "key": "\t".join(key),
@@ -156,7 +158,7 @@ class RoutesReport(Report):
                 str(r["destination"]).casefold(),
             )
         )
-        rows.months, rows.modes = await _mode_legs(period, ids)
+        rows.months, rows.modes = months, modes
         return rows
 
     def chart(self, rows: list[Row]) -> Chart | None:
@@ -225,6 +227,10 @@ async def _mode_legs(
     locale = Locale.parse(current_locale())
     labels = [format_skeleton("yMMM", month.start, locale=locale) for month in months]
     return labels, modes
+
+
+def _mean(total: Any, count: Any) -> float | None:
+    return None if total is None or not count else float(total) / float(count)
 
 
 def _hours(seconds: Any) -> float | None:
