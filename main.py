@@ -40,8 +40,8 @@ from bot.quote_sender import BotQuoteSender
 from bot.report_sender import BotReportSender
 from core.config import ConfigError, Settings, TelegramMode, load_settings
 from core.db import close_db, init_db, migrate
-from core.errors import OnaError
-from core.i18n import I18n
+from core.errors import InvalidInput, OnaError
+from core.i18n import N_, I18n
 from core.models import Channel, MailChannel, Role
 from core.ports import SystemClock
 from core.scheduling import LeaderLock, Scheduler
@@ -423,9 +423,14 @@ async def serve(settings: Settings, role: ProcessRole) -> None:
         await runtime.stop()
 
 
-async def seed_demo(settings: Settings, if_empty: bool) -> None:
+async def seed_demo(
+    settings: Settings, if_empty: bool, size: str = "demo", scale: float = 1.0
+) -> None:
     # Consent records keep the wording shown, in the client's language.
     I18n(default_locale=settings.default_language).activate()
+    if size == "large":
+        await seed_large(settings, if_empty, scale)
+        return
     await init_db(settings.database_url)
     try:
         if if_empty and not await demo.database_is_empty():
@@ -499,6 +504,34 @@ def make_migrations(name: str | None) -> None:
     tortoise_cli()
 
 
+async def seed_large(settings: Settings, if_empty: bool, scale: float) -> None:
+    """The reports' benchmark data set (issue 8's sizes: 1 000 000 requests, 400 000 orders,
+    2 000 000 dossier entries, 500 000 tracking events), two years deep, reproducibly from
+    one seed. It is written by each database's bulk path, so it needs an empty database."""
+    from bench.report_data import generate
+
+    await migrate(settings.database_url)
+    await init_db(settings.database_url)
+    try:
+        empty = await demo.database_is_empty()
+    finally:
+        await close_db()
+    if not empty:
+        if if_empty:
+            return
+        raise InvalidInput("database", N_("The large data set goes into an empty database only."))
+    print("Writing the large data set (a few minutes)…", flush=True)
+    counts = await generate(settings.database_url, scale, log=lambda line: print(line, flush=True))
+    await init_db(settings.database_url)
+    try:
+        _employee, password = await auth.create_admin("Administrator", "admin")
+    finally:
+        await close_db()
+    print(", ".join(f"{table} {rows}" for table, rows in sorted(counts.items())))
+    print(f"Admin panel: http://{settings.host}:{settings.port}/admin/")
+    print(f"Sign in as: admin / {password}   (shown once; reset with create-admin)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Ona logistics CRM")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -507,6 +540,15 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations")
     seed = commands.add_parser("seed-demo", help="load demo data and create the admin")
     seed.add_argument("--if-empty", action="store_true", help="only on an empty database")
+    seed.add_argument(
+        "--size",
+        choices=["demo", "large"],
+        default="demo",
+        help="large: the reports' benchmark data set (1 000 000 requests…), empty database only",
+    )
+    seed.add_argument(
+        "--scale", type=float, default=1.0, help="with --size large: 1.0 is the issue's sizes"
+    )
     admin = commands.add_parser("create-admin", help="create or reset an admin account")
     admin.add_argument("--login", default="admin")
     admin.add_argument("--name", default="Administrator")
@@ -541,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "migrate":
             asyncio.run(migrate(settings.database_url))
         elif args.command == "seed-demo":
-            asyncio.run(seed_demo(settings, args.if_empty))
+            asyncio.run(seed_demo(settings, args.if_empty, args.size, args.scale))
         elif args.command == "load-cities":
             asyncio.run(load_cities(settings, args.min_population))
         elif args.command == "create-admin":

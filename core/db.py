@@ -29,6 +29,10 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         # times slower, docs/performance.md). Plan every run for its own values instead.
         connection = expand_db_url(url)
         connection["credentials"]["server_settings"] = {"plan_cache_mode": "force_custom_plan"}
+        # A report runs its independent statements at once, one pooled connection each;
+        # Tortoise's default of 5 would leave other requests waiting behind one report.
+        # (`?maxsize=` in the URL still wins.)
+        connection["credentials"].setdefault("maxsize", 10)
     return {
         "connections": {"default": connection},
         "apps": {
