@@ -4,7 +4,9 @@ scheduled digests (core.services.report_digests.ReportSender).
 On Telegram the chart goes as a picture, captioned with the report and the period, and the
 table as an XLSX file. Viber and web chat carry only text (bot/channels/synthetic.py), so
 there a short summary of the first rows is sent, with a link to the report in the panel.
-Everything is in the active locale; BotReportSender sets the recipient's.
+The report's notes (what its figures mean) follow, as under the panel's table: in the last
+caption or message when they fit there, else as a message of their own, which then carries
+the keyboard. Everything is in the active locale; BotReportSender sets the recipient's.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from bot.channels.registry import ChannelRegistry
 from bot.channels.synthetic import SyntheticSession
 from bot.keyboards.reports import after_report_keyboard
-from core.i18n import I18n, _, format_day, gettext
+from core.i18n import I18n, _, format_day, gettext, ngettext
 from core.models import Channel
 from core.services.access import Actor
 from core.services.company import current_company
 from core.services.reports import Result, build
 from core.services.reports.base import Column, Kind, Report
 from core.services.reports.charts import render_png
-from core.services.reports.exports import file_name, shown, to_xlsx
+from core.services.reports.exports import file_name, note_lines, shown, to_xlsx
 from core.services.reports.period import PRESET_LABELS, Period, Preset
 
 log = logging.getLogger(__name__)
@@ -110,11 +112,33 @@ def summary_text(result: Result, title: str, currency: str, link: str | None) ->
         )
         lines.append(f"{number}. {label} — {values}" if label else f"{number}. {values}")
     if len(result.rows) > SUMMARY_ROWS:
-        lines.append(_("…and {n} more in the panel.", n=len(result.rows) - SUMMARY_ROWS))
+        more = len(result.rows) - SUMMARY_ROWS
+        lines.append(
+            ngettext("…and {n} more row in the panel.", "…and {n} more rows in the panel.", more)
+        )
     text = "\n".join(lines)[: TEXT_MAX - 300]
     if link:
         text += "\n\n" + _("The full report: {link}", link=link)
     return text
+
+
+def notes_text(result: Result, public_url: str) -> str:
+    """The report's notes for a chat: "Notes" and a line per note, cut to one message;
+    empty when there are none or nothing to explain (an empty period, as in the panel)."""
+    lines = note_lines(result.notes, public_url) if result.rows else []
+    if not lines:
+        return ""
+    text = "\n".join([_("Notes"), *(f"• {line}" for line in lines)])
+    return text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1] + "…"
+
+
+def with_notes(text: str, notes: str, limit: int) -> tuple[str, str]:
+    """The notes added after `text` when both fit in `limit` characters (a caption, one
+    message); else `text` alone and the notes left to send on their own."""
+    if not notes:
+        return text, ""
+    both = f"{text}\n\n{notes}" if text else notes
+    return (both, "") if len(both) <= limit else (text, notes)
 
 
 async def deliver_report(
@@ -144,9 +168,12 @@ async def deliver_report(
         await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
         return
     link = report_link(public_url, key, period)
+    notes = notes_text(result, public_url)
     if not takes_files(bot):
-        text = summary_text(result, title, currency, link)
-        await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+        text, notes = with_notes(summary_text(result, title, currency, link), notes, TEXT_MAX)
+        await bot.send_message(chat_id=chat_id, text=text, reply_markup=None if notes else markup)
+        if notes:
+            await bot.send_message(chat_id=chat_id, text=notes, reply_markup=markup)
         return
     caption = title[:CAPTION_MAX]
     if result.chart is not None:
@@ -157,14 +184,17 @@ async def deliver_report(
             caption=caption,
         )
         caption = _("The full report: {link}", link=link) if link else ""
-    table = await to_xlsx(result)
-    document: dict[str, Any] = {"caption": caption[:CAPTION_MAX]} if caption else {}
+    table = await to_xlsx(result, public_url)
+    caption, notes = with_notes(caption[:CAPTION_MAX], notes, CAPTION_MAX)
+    document: dict[str, Any] = {"caption": caption} if caption else {}
     await bot.send_document(
         chat_id=chat_id,
         document=BufferedInputFile(table, filename=file_name(result, "xlsx")),
-        reply_markup=markup,
+        reply_markup=None if notes else markup,
         **document,
     )
+    if notes:
+        await bot.send_message(chat_id=chat_id, text=notes, reply_markup=markup)
 
 
 class BotReportSender:

@@ -42,9 +42,10 @@ PRESETS = {
 
 class ReportSender(Protocol):
     """Sends a report to one chat, in `language`: a chart and an XLSX file where the channel
-    takes files, else a short summary with a link to the panel; bot/report_sender.py
-    implements it. `intro` is a message id said above the report. False when the chat
-    cannot be reached."""
+    takes files, else a short summary with a link to the panel, followed by the report's
+    notes, as a report asked for in the bot is (a digest is read without the panel page that
+    explains its figures); bot/report_sender.py implements it. `intro` is a message id said
+    above the report. False when the chat cannot be reached."""
 
     async def send_report(
         self,

@@ -20,9 +20,11 @@ from core.models import Company, Employee, Role, ShipmentStatus
 from core.services.company import forget_company
 from core.services.reports import build
 from core.services.reports.base import Note
+from core.services.reports.exports import to_pdf, to_xlsx
 from core.services.reports.period import Compare, Period
 from tests.reports.data import client
 from tests.reports.data_shipments import carrier, event, shipment, utc
+from tests.reports.files import pdf_text, sheet_values
 from tests.services.conftest import actor_for
 
 LAGOS = ZoneInfo("Africa/Lagos")
@@ -30,6 +32,12 @@ NOVEMBER = Period(dt.date(2026, 11, 1), dt.date(2026, 12, 1), LAGOS)
 DECEMBER = Period(dt.date(2026, 12, 1), dt.date(2027, 1, 1), LAGOS)
 QUERY = "period=custom&from=2026-11-01&to=2026-11-30"
 D = ShipmentStatus.DELAYED
+FORMULA = (
+    "Reliability score (0–100) = 100 × (0.5 × on-time rate + 0.3 × (1 − exceptions per "
+    "shipment, not below 0) + 0.2 × proof-of-delivery completeness). A carrier is scored once "
+    "something it carried is delivered; if it ran no last legs, proof of delivery is left out "
+    "and the other weights scaled up."
+)
 
 
 async def _carriers():
@@ -257,6 +265,10 @@ async def test_the_carriers_page_with_its_formula_drill_links_and_file(runtime, 
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["Carrier", "Reliability score", "Score, period before"]
     assert values[2][:4] == ["Delta Lines", 85, 50, 2]
+    # Under the table the formula with the company's weights; the panel's files name no
+    # link (they do not know the panel's public address).
+    assert [row[0] for row in values[5:8]] == [None, "Notes", FORMULA]
+    assert values[8][0].startswith("Shipments: those created in the period")
 
     dispatcher = await panel_for(Role.DISPATCHER)
     seen = await dispatcher.open(f"/admin/reports/carriers?{QUERY}")
@@ -264,3 +276,19 @@ async def test_the_carriers_page_with_its_formula_drill_links_and_file(runtime, 
     assert 'href="/admin/carrier-scoring"' not in seen.html
     manager = await panel_for(Role.MANAGER)
     assert (await manager.open(f"/admin/reports/carriers?{QUERY}")).status == 403
+
+
+async def test_the_files_name_where_the_weights_are_set_to_those_who_may_set_them(runtime):
+    await _carriers()
+    director, dispatcher, _manager = await _people()
+    result = await build(actor_for(director), "carriers", NOVEMBER)
+    link = "Change the weights: https://ona.example/admin/carrier-scoring"
+    values = sheet_values(await to_xlsx(result, "https://ona.example/"))
+    assert values[-2][0] == f"{FORMULA} {link}"
+    text = pdf_text(await to_pdf(result, "NGN", "November 2026", "https://ona.example"))
+    assert f"Notes {FORMULA} {link} Shipments: those created" in text
+
+    seen = await build(actor_for(dispatcher), "carriers", NOVEMBER)
+    values = sheet_values(await to_xlsx(seen, "https://ona.example/"))
+    assert values[-2][0] == FORMULA
+    assert "carrier-scoring" not in pdf_text(await to_pdf(seen, "NGN", "", "https://ona.example"))

@@ -262,3 +262,29 @@ async def test_a_page_window_is_sorted_and_cut_in_sql_with_the_whole_reports_cou
     assert [row["name"] for row in compared.rows] == ["Ada", "Kemi"]
     assert set(compared.previous) == {c["Ada"].id, c["Kemi"].id}
     assert compared.previous[c["Kemi"].id]["orders"] == 2
+
+
+async def test_the_panels_filters_a_person_and_a_flag(runtime):
+    head, tunde, bisi, director, _c = await _clients()
+    boss = actor_for(director)
+    tundes = await build(boss, "clients", NOVEMBER, person=tunde.id)
+    assert [row["name"] for row in tundes.rows] == ["Ada", "Femi", "Sade"]
+    # A head may narrow to their team only; a manager to nobody but themselves.
+    outsider = await Employee.create(name="Other", role=Role.MANAGER, head=director)
+    assert (await build(actor_for(head), "clients", NOVEMBER, person=outsider.id)).empty
+    assert (await build(actor_for(tunde), "clients", NOVEMBER, person=bisi.id)).empty
+
+    for window in (None, Window(limit=10)):
+        price_only = await build(boss, "clients", NOVEMBER, window=window, flag="price_only")
+        assert [row["name"] for row in price_only.rows] == ["Femi"]
+        dropped = await build(boss, "clients", NOVEMBER, window=window, flag="dropped")
+        assert [row["name"] for row in dropped.rows] == ["Kemi", "Gbenga"]
+        both = await build(
+            boss, "clients", NOVEMBER, window=window, person=bisi.id, flag="dropped"
+        )
+        assert [row["name"] for row in both.rows] == ["Kemi", "Gbenga"]
+    # A flag the report has not: no filter.
+    assert len((await build(boss, "clients", NOVEMBER, flag="bogus")).rows) == 6
+    assert (
+        await build(boss, "clients", NOVEMBER, window=Window(limit=1), flag="dropped")
+    ).total == 2

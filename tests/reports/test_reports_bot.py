@@ -18,7 +18,7 @@ from aiohttp.web_request import FileField
 from openpyxl import load_workbook
 
 from core.i18n import format_day, format_money
-from core.models import AuditLog, Employee, ReportDigest, Role
+from core.models import AuditLog, DigestFrequency, Employee, ReportDigest, Role
 from core.services.access import Actor, ActorKind
 from core.services.jobs import report_digests_job
 from core.services.reports import REGISTRY, reports_for
@@ -27,6 +27,10 @@ from core.services.reports.period import Period, Preset, preset_period
 from tests.e2e.test_staff import FrozenClock
 from tests.fakes.recorder import Call
 from tests.reports.data import client, utc
+from tests.reports.files import sheet_values
+from tests.reports.test_carriers_report import FORMULA, _carriers
+from tests.reports.test_routes_report import NOTES as ROUTE_NOTES
+from tests.reports.test_routes_report import _month as _routes_month
 from tests.shipments.helpers import labels, staff
 
 LAGOS = ZoneInfo("Africa/Lagos")
@@ -36,6 +40,9 @@ MONDAY = utc(2026, 11, 30, 7, 0)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 PNG = b"\x89PNG\r\n\x1a\n"
+# 08:00 in Lagos on Tuesday 1 December 2026: the monthly digests for November go.
+FIRST_OF_DECEMBER = utc(2026, 12, 1, 7, 0)
+NOVEMBER = Period(dt.date(2026, 11, 1), dt.date(2026, 12, 1), LAGOS)
 _message_ids = itertools.count(50_000)
 
 
@@ -241,7 +248,7 @@ async def test_on_viber_and_web_chat_a_summary_and_the_panel_link_arrive(
         f"{n}. Manager {n:02d} — New clients: 1 · Requests handled: 0 · Revenue: {nothing}"
         for n in range(1, 11)
     ]
-    assert lines[12] == "…and 1 more in the panel."
+    assert lines[12] == "…and 1 more row in the panel."
     assert lines[-1] == f"The full report: {_link(period)}"
     assert labels(summary) == ["Other periods and digests", "Reports", "Menu"]
     # Nothing but text messages were asked of Viber.
@@ -354,3 +361,116 @@ async def test_a_monthly_digest_goes_on_the_first_for_the_month_before(chat_fact
     title = _title(MANAGERS, "Last month", november)
     assert photos[0].params["caption"] == f"Your monthly report digest.\n{title}"
     assert [row[:2] for row in _sheet(documents[0])[1:]] == [["Tunde Bakare", 1]]
+
+
+def _after(chat, call: Call) -> list[Call]:
+    """What the bot sent the chat after `call`, in order."""
+    calls = [c for c in chat.api.calls if int(c.params.get("chat_id", 0)) == chat.user_id]
+    return calls[calls.index(call) + 1 :]
+
+
+def _said_with_the_files(chat, document: Call) -> tuple[str, Call]:
+    """The file's caption and the messages sent after it, as one text; and the last of them
+    (which carries the keyboard)."""
+    later = [c for c in _after(chat, document) if c.method == "sendMessage"]
+    text = "\n\n".join([document.params.get("caption", ""), *(c.params["text"] for c in later)])
+    return text, (later or [document])[-1]
+
+
+def _buttons(call: Call) -> list[str]:
+    markup = call.params.get("reply_markup") or {}
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def _monthly_digest(employee: Employee, report: str) -> None:
+    await ReportDigest.create(employee=employee, report=report, frequency=DigestFrequency.MONTHLY)
+
+
+async def test_the_carriers_digest_carries_its_notes_in_each_readers_language(
+    chat_factory, runtime
+):
+    await _carriers()
+    dayo, director = await staff(chat_factory, "Dayo Director", Role.DIRECTOR)
+    olga, russian = await staff(chat_factory, "Olga Director", Role.DIRECTOR)
+    await Employee.filter(id=russian.id).update(language="ru")
+    for person in (director, russian):
+        await _monthly_digest(person, "carriers")
+    assert await report_digests_job(FrozenClock(FIRST_OF_DECEMBER), runtime.report_sender) == 2
+
+    weights = "Change the weights: http://ona.test/admin/carrier-scoring"
+    photos, documents = await _files(dayo)
+    said, last = _said_with_the_files(dayo, documents[0])
+    assert photos[0].params["caption"].startswith("Your monthly report digest.\nCarriers")
+    assert said.startswith(f"The full report: {_link(NOVEMBER, 'carriers')}\n\nNotes\n")
+    assert f"\n• {FORMULA} {weights}\n• Shipments: those created in the period" in said
+    assert len(documents[0].params["caption"]) <= 1024
+    assert _buttons(last) == ["Other periods and digests", "Reports", "Menu"]
+    # The spreadsheet says the same under its table.
+    assert sheet_values(_upload(documents[0], "document").data)[-2][0] == f"{FORMULA} {weights}"
+
+    _photos, documents = await _files(olga)
+    said, last = _said_with_the_files(olga, documents[0])
+    assert "Заметки\n• Оценка надёжности (0–100) = 100 × (0,5 × доля доставок вовремя" in said
+    assert "Изменить веса: http://ona.test/admin/carrier-scoring" in said
+    assert "Reliability score" not in said
+    assert len(documents[0].params["caption"]) <= 1024
+    assert _buttons(last) == ["Другие периоды и сводки", "Отчёты", "Меню"]
+
+
+async def test_on_viber_the_notes_follow_the_summary(chat_factory, runtime):
+    await _routes_month()
+    vera, director = await staff(chat_factory, "Vera Director", Role.DIRECTOR, "viber")
+    await _monthly_digest(director, "routes")
+    assert await report_digests_job(FrozenClock(FIRST_OF_DECEMBER), runtime.report_sender) == 1
+    summary = await vera.expect("Your monthly report digest.")
+    notes = "\n".join(["Notes", *(f"• {note}" for note in ROUTE_NOTES)])
+    assert summary.text.endswith(f"The full report: {_link(NOVEMBER, 'routes')}\n\n{notes}")
+    assert labels(summary) == ["Other periods and digests", "Reports", "Menu"]
+
+
+class _NotedReport(Report):
+    """A report whose notes are longer than a caption, or than a message."""
+
+    key = "noted"
+    title = "Noted"
+    question = "With long notes?"
+    roles = frozenset({Role.DIRECTOR})
+    row_key = "name"
+    columns: ClassVar[list[Column]] = [Column("name", "Name", Kind.TEXT)]
+    note_length = 1500
+
+    async def rows(self, scope: Scope, period: Period) -> list[Row]:
+        return [{"name": "one"}]
+
+    def notes(self) -> list[str]:
+        return ["Short note.", " ".join(["word"] * (self.note_length // 5))]
+
+
+@pytest.mark.parametrize(
+    ("channel", "length"),
+    # Over a caption's 1024 characters; over a message's 4000 (on Viber too).
+    [("telegram", 1500), ("telegram", 9000), ("viber", 9000)],
+)
+async def test_long_notes_come_in_a_message_of_their_own(
+    chat_factory, monkeypatch, channel, length
+):
+    report = _NotedReport()
+    report.note_length = length
+    monkeypatch.setitem(REGISTRY, report.key, report)
+    dayo, _director = await staff(chat_factory, "Dayo Director", Role.DIRECTOR, channel)
+    period = _this_month()
+    await dayo.press_data("rp:p:noted:this_month")
+    notes = await dayo.expect("Notes\n• Short note.\n• word word")
+    assert len(notes.text) <= 4000
+    assert notes.text.endswith("…" if length > 4000 else " word")
+    assert labels(notes) == ["Other periods and digests", "Reports", "Menu"]
+    if channel == "telegram":
+        [document] = _to(dayo, "sendDocument")
+        assert document.params["caption"] == _title("Noted", "This month", period)
+        assert "reply_markup" not in document.params
+        assert [c.params.get("text") for c in _after(dayo, document)] == [notes.text]
+    else:
+        summary = dayo.said()[-2]
+        assert summary.startswith(_title("Noted", "This month", period))
+        assert summary.endswith(f"The full report: {_link(period, 'noted')}")
+        assert not labels(dayo.bot_messages()[-2])

@@ -14,6 +14,7 @@ from core.services.reports import build
 from core.services.reports.period import Period
 from tests.reports.data import client, utc
 from tests.reports.data_marketing import place, route_order, route_request, shipment
+from tests.reports.files import pdf_text, sheet_values
 from tests.services.conftest import actor_for
 
 LAGOS = ZoneInfo("Africa/Lagos")
@@ -154,6 +155,17 @@ async def test_an_empty_period_and_who_may_see_it(runtime):
 
 
 NOVEMBER_QUERY = "period=custom&from=2026-11-01&to=2026-11-30"
+NOTES = [
+    "A direction is by city as the request named it: a place from the list, or the text the "
+    "client typed (then without a country).",
+    "Transit: shipments delivered in the period, from booking to delivery, against the "
+    "transit promised in the quote.",
+    "The chart: each transport mode's share of the legs of the shipments created in each month.",
+]
+FIRST_NOTE_RU = (
+    "Направление определяется по городу, как он указан в заявке: пункт из списка или текст, "
+    "который ввёл клиент (тогда без страны)."
+)
 
 
 async def test_the_page_and_roles_in_the_panel(runtime, panel_for):
@@ -169,3 +181,39 @@ async def test_the_page_and_roles_in_the_panel(runtime, panel_for):
     assert (await manager.open(f"/admin/reports/routes?{NOVEMBER_QUERY}")).status == 403
     marketer = await panel_for(Role.MARKETER)
     assert (await marketer.open(f"/admin/reports/routes?{NOVEMBER_QUERY}")).status == 403
+
+
+async def test_the_files_carry_the_notes_in_the_readers_language(runtime, panel_for):
+    await _month()
+    director = await panel_for(Role.DIRECTOR)
+    await director.open(f"/admin/reports/routes.xlsx?{NOVEMBER_QUERY}")
+    values = sheet_values(director.body)
+    # Three directions, a blank row, then the notes in the first column.
+    assert len(values) == 1 + 3 + 1 + 1 + len(NOTES)
+    assert values[4] == [None] * len(values[0])
+    assert [row[0] for row in values[5:]] == ["Notes", *NOTES]
+    assert all(cell is None for row in values[5:] for cell in row[1:])
+    await director.open(f"/admin/reports/routes.pdf?{NOVEMBER_QUERY}")
+    text = pdf_text(director.body)
+    assert text.startswith("Routes and modes")
+    assert "Lagos" in text
+    assert f"Notes {' '.join(NOTES)}" in text
+
+    # A reader who reads Russian gets them in Russian, like the rest of the file.
+    await Employee.filter(id=director.employee.id).update(language="ru")
+    await director.open(f"/admin/reports/routes.xlsx?{NOVEMBER_QUERY}")
+    values = sheet_values(director.body)
+    assert [row[0] for row in values[5:7]] == ["Заметки", FIRST_NOTE_RU]
+    await director.open(f"/admin/reports/routes.pdf?{NOVEMBER_QUERY}")
+    text = pdf_text(director.body)
+    assert f"Заметки {FIRST_NOTE_RU}" in text
+    assert NOTES[0] not in text
+
+    # An empty period has nothing to explain: no notes, as on the page.
+    await Employee.filter(id=director.employee.id).update(language="en")
+    empty = "period=custom&from=2025-01-01&to=2025-01-31"
+    await director.open(f"/admin/reports/routes.xlsx?{empty}")
+    assert len(sheet_values(director.body)) == 1
+    await director.open(f"/admin/reports/routes.pdf?{empty}")
+    text = pdf_text(director.body)
+    assert "No data for this period." in text and "Notes" not in text

@@ -1,6 +1,7 @@
 """Reports in the staff bot: the reports the person's role opens, a period, then the report
-(a chart and an XLSX file on Telegram, a summary with a panel link on Viber and web chat),
-and the weekly or monthly digest of each report turned on or off.
+(a chart and an XLSX file on Telegram, a summary with a panel link on Viber and web chat,
+then the report's notes: bot/report_sender.py), and the weekly or monthly digest of each
+report turned on or off.
 
 Every tap is checked again (core.services.reports.get_report): a forged button naming an
 unknown report, or one the role may not open, gets a plain answer.

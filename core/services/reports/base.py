@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -93,6 +93,7 @@ class Window:
     sort: str | None = None
     descending: bool = True
     limit: int = 500
+    flag: str | None = None  # only the rows with this yes/no column set
 
 
 @dataclass
@@ -144,9 +145,12 @@ class Report(ABC):
     roles: ClassVar[frozenset[Role]]
     columns: ClassVar[list[Column]]
     row_key: ClassVar[str]  # the column that names a row (kept across compared periods)
-    # Reports about people are cut to the asker's own figures or team; the others are
-    # about the company and need a role that sees everything.
+    # Reports whose figures are cut to the asker's own or team's work (Scope), and so can
+    # be narrowed to one person's in the panel; the others are about the company and need
+    # a role that sees everything.
     per_person: ClassVar[bool] = False
+    # Yes/no columns the panel can show only the rows of: column key → filter label.
+    flags: ClassVar[dict[str, str]] = {}
     # Where the report stands in lists: the issue's numbering (1 managers … 7 overview).
     number: ClassVar[int] = 99
 
@@ -159,7 +163,8 @@ class Report(ABC):
     async def page(self, scope: Scope, period: Period, window: Window) -> Page:
         """A window of the rows; reports with many rows override it to cut in SQL."""
         rows = await self.rows(scope, period)
-        return Page(sort_rows(self, rows, window)[: window.limit], len(rows), rows)
+        chosen = [row for row in rows if row.get(window.flag)] if window.flag else rows
+        return Page(sort_rows(self, chosen, window)[: window.limit], len(chosen), rows)
 
     async def rows_for(self, scope: Scope, period: Period, keys: set[Any]) -> list[Row]:
         """The rows with these keys (a window's rows in the compared period)."""
@@ -210,17 +215,26 @@ async def build(
     period: Period,
     compare: Compare = Compare.NONE,
     window: Window | None = None,
+    person: int | None = None,
+    flag: str | None = None,
 ) -> Result:
     """The report for the period, beside the compared one. With a window (the panel's
-    page), only the window's rows, in its order; without (files, bot), every row."""
+    page), only the window's rows, in its order; without (files, bot), every row.
+    `person` narrows a per-person report to one of the people the asker may see (anyone
+    else: no rows); `flag` keeps the rows with one of the report's yes/no columns set."""
     report = get_report(actor, key)
     scope = await scope_of(actor)
+    if person is not None and report.per_person:
+        scope = narrowed(scope, person)
+    flag = flag if flag in report.flags else None
     compared = period.compared(compare)
     total = None
     if window is None:
         rows = chart_rows = await report.rows(scope, period)
+        if flag:
+            rows = chart_rows = [row for row in rows if row.get(flag)]
     else:
-        page = await report.page(scope, period, window)
+        page = await report.page(scope, period, replace(window, flag=flag))
         rows, chart_rows, total = page.rows, page.chart_rows, page.total
     previous: dict[Any, Row] = {}
     if compared is not None:
@@ -240,6 +254,25 @@ async def build(
         await report.notes_for(scope),
         total,
     )
+
+
+def narrowed(scope: Scope, person: int) -> Scope:
+    """The scope cut to one person, who must be within it."""
+    if scope.everyone or person in (scope.employee_ids or []):
+        return Scope([person], scope.actor)
+    return Scope([], scope.actor)
+
+
+async def people_for(actor: Actor) -> list[tuple[int, str]]:
+    """Whom the asker may narrow a per-person report to: everyone in sales for
+    management, a head's team, nobody else (a manager sees only their own figures)."""
+    if sees_everyone(actor) or actor.role is Role.MARKETER:
+        people = Employee.filter(role__in=(Role.MANAGER, Role.HEAD_OF_SALES))
+    elif actor.role is Role.HEAD_OF_SALES:
+        people = team_of(actor)
+    else:
+        return []
+    return list(await people.order_by("name", "id").values_list("id", "name"))
 
 
 def sort_rows(report: Report, rows: list[Row], window: Window) -> list[Row]:

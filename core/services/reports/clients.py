@@ -153,6 +153,10 @@ class ClientsReport(Report):
     per_person = True
     number = 2
     summary: ClassVar[list[str]] = ["revenue", "orders", "requests"]  # in the bot
+    flags: ClassVar[dict[str, str]] = {
+        "price_only": N_("Only clients who ask for prices and never order"),
+        "dropped": N_("Only clients whose activity dropped"),
+    }
     columns: ClassVar[list[Column]] = [
         Column("name", N_("Client"), Kind.TEXT, drill=CLIENT),
         Column("manager", N_("Manager"), Kind.TEXT),
@@ -186,7 +190,8 @@ class ClientsReport(Report):
         check are looked up, and rows shaped, for these few hundred only (unless the
         window sorts by them)."""
         column = SORTS.get(window.sort or "")
-        late = window.sort not in ("last_contact", "price_only")  # looked up after the cut
+        # Looked up after the cut, unless the window sorts or filters by them.
+        late = window.sort not in ("last_contact", "price_only") and window.flag != "price_only"
         if column is None:
             order = _ORDER
         else:
@@ -199,7 +204,7 @@ class ClientsReport(Report):
             else ""
         )
         found = await fetch(
-            f"WITH a AS MATERIALIZED ({_active(scope, extra=not late)}) "
+            f"WITH a AS MATERIALIZED ({_active(scope, extra=not late, flag=window.flag)}) "
             f"SELECT t.*{looked_up}, (SELECT COUNT(*) FROM a) AS total FROM ("
             f"SELECT * FROM (SELECT a.*, 1 AS shown FROM a ORDER BY {order} "
             f"LIMIT {int(window.limit)}) AS p UNION ALL "
@@ -259,9 +264,12 @@ def _bounds(period: Period) -> dict[str, Any]:
     }
 
 
-def _active(scope: Scope, extra: bool, only: set[Any] | None = None) -> str:
+def _active(
+    scope: Scope, extra: bool, only: set[Any] | None = None, flag: str | None = None
+) -> str:
     """Each client with activity in the period or the one before, its sums and the
-    dropped flag; with `extra`, its last contact and the price-only flag too."""
+    dropped flag; with `extra`, its last contact and the price-only flag too; with `flag`,
+    only the clients with that flag."""
     reasons = ", ".join(f"f.reason_{index}" for index in range(len(_REASONS)))
     looked_up = (
         f", {_last_contact('c.id')} AS last_contact, {_price_only('c.id', _REQ)} AS price_only"
@@ -269,6 +277,10 @@ def _active(scope: Scope, extra: bool, only: set[Any] | None = None) -> str:
         else ""
     )
     chosen = "" if only is None else in_ids("c.id", sorted(int(i) for i in only))
+    if flag == "dropped":
+        chosen += f" AND {_DROPPED}"
+    elif flag == "price_only":
+        chosen += f" AND {_price_only('c.id', _REQ)} = 1"
     return f"""
         SELECT c.id AS client_id, c.name AS name, e.name AS manager,
             {_REQ} AS requests, COALESCE(s.quotes, 0) AS quotes, {_ORD} AS orders,

@@ -52,6 +52,7 @@ class RoutesReport(Report):
     roles = frozenset({A, D, H})
     row_key = "key"
     number = 5
+    per_person = True  # a head of sales sees their team's directions
     columns: ClassVar[list[Column]] = [
         Column("origin", N_("From"), Kind.TEXT),
         Column("origin_country", N_("From country"), Kind.TEXT),
