@@ -34,6 +34,7 @@ TILE_MODULES: tuple[str, ...] = (
     "core.services.workspace_tiles",
     "core.services.shipment_tiles",
     "core.services.mailing_tiles",
+    "core.services.report_tiles",
 )
 
 CLIENTS_PATH = "/admin/clients"
@@ -63,32 +64,46 @@ class TileFigure:
 
 @dataclass(frozen=True, slots=True)
 class Tile:
-    """`label` is a msgid, translated where the tile is drawn."""
+    """`label` is a msgid, translated where the tile is drawn. `audience`, when set, narrows
+    the permission's roles further (a tile linking to a report some of them may not open)."""
 
     key: str
     label: str
     permission: Permission
     compute: Callable[[TileContext], Awaitable[TileFigure]]
     order: int = 100
+    audience: Callable[[Actor], bool] | None = None
+
+    def shown_to(self, actor: Actor) -> bool:
+        return actor.can(self.permission) and (self.audience is None or self.audience(actor))
 
 
 _registry: dict[str, Tile] = {}
 
 
 def register_tile(
-    key: str, label: str, permission: Permission, *, order: int = 100
+    key: str,
+    label: str,
+    permission: Permission,
+    *,
+    order: int = 100,
+    audience: Callable[[Actor], bool] | None = None,
 ) -> Callable[
     [Callable[[TileContext], Awaitable[TileFigure]]],
     Callable[[TileContext], Awaitable[TileFigure]],
 ]:
-    """Decorator adding a tile. A key names one tile for good: registering it twice is a bug."""
+    """Decorator adding a tile. A key names one tile for good: registering it twice is a bug.
+
+    `audience` is for the few tiles whose link is decided by more than a permission (a
+    report names its own roles): only the actors it accepts see the tile.
+    """
 
     def add(
         compute: Callable[[TileContext], Awaitable[TileFigure]],
     ) -> Callable[[TileContext], Awaitable[TileFigure]]:
         if key in _registry:
             raise ValueError(f"dashboard tile {key!r} is already registered")
-        _registry[key] = Tile(key, label, permission, compute, order)
+        _registry[key] = Tile(key, label, permission, compute, order, audience)
         return compute
 
     return add
@@ -125,11 +140,7 @@ async def dashboard_for(
     require(actor, Permission.VIEW_DASHBOARD)
     today, start, end = local_day(now, zone)
     ctx = TileContext(actor, now, zone, today, start, end)
-    return [
-        (tile, await tile.compute(ctx))
-        for tile in registered_tiles()
-        if actor.can(tile.permission)
-    ]
+    return [(tile, await tile.compute(ctx)) for tile in registered_tiles() if tile.shown_to(actor)]
 
 
 def clients_link(**params: str) -> str:

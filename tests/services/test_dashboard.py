@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,6 +36,8 @@ MAILINGS = {
     "mailings.sent_today": (0, "/admin/mailings?sent_on=2026-11-28"),
 }
 STOPPED_LINK = "/admin/clients?consent_changed=withdrawn&changed_from=2026-11-22"
+OVERVIEW = "/admin/reports/overview?period=this_month"
+MONEY_NONE = Decimal("0.00")
 
 
 def at(zone: ZoneInfo, *parts: int) -> dt.datetime:
@@ -117,6 +120,8 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
         **SALES_TODAY_EMPTY,
         **MAILINGS,
         "mailings.offers_stopped": (2, STOPPED_LINK),
+        "reports.revenue": (MONEY_NONE, OVERVIEW),
+        "reports.margin": (MONEY_NONE, OVERVIEW),
     }
     assert [tile.label for tile, _ in tiles] == [
         "New clients today",
@@ -136,11 +141,14 @@ async def test_figures_count_the_local_day_and_link_to_their_lists(day, staff):
         "Campaigns running",
         "Mailings sent today",
         "Offers stopped this week",
+        "Revenue this month",
+        "Margin this month",
     ]
     # One query per client tile; the sales tiles: requests, quotes, orders, and the
     # conversion's request count (no orders query when there are no requests); one per
-    # workspace tile (tasks due, overdue, live chats waiting) and per shipment tile.
-    assert queries.count == 17, queries.statements
+    # workspace tile (tasks due, overdue, live chats waiting), per shipment tile and per
+    # report tile (revenue, margin).
+    assert queries.count == 19, queries.statements
 
 
 async def test_a_manager_counts_own_and_unassigned_clients(day):
@@ -159,6 +167,7 @@ async def test_a_manager_counts_own_and_unassigned_clients(day):
         **SALES_TODAY_EMPTY,
         **MAILINGS,
         "mailings.offers_stopped": (1, STOPPED_LINK),
+        "reports.my_revenue": (MONEY_NONE, "/admin/reports/managers?period=this_month"),
     }
 
 
@@ -180,7 +189,7 @@ async def test_roles_see_only_the_tiles_they_may(runtime, staff):
         "shipments.late",
         "shipments.no_proof",
     ]
-    for role, count in ((Role.ACCOUNTANT, 7), (Role.MARKETER, 7), (Role.HEAD_OF_SALES, 17)):
+    for role, count in ((Role.ACCOUNTANT, 7), (Role.MARKETER, 7), (Role.HEAD_OF_SALES, 18)):
         keys = [tile.key for tile, _ in await dashboard_for(await staff(role), now, zone)]
         assert len(keys) == count, role
     client = Actor(kind=ActorKind.CLIENT, language="en", client_id=1)
