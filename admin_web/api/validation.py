@@ -16,6 +16,7 @@ from core.i18n import N_, gettext
 
 _INTEGER = N_("Enter a whole number.")
 _DATETIME = N_("Enter a date and time in ISO 8601 form, such as 2026-01-31T09:00:00Z.")
+_DATE = N_("Enter a date in ISO 8601 form, such as 2026-01-31.")
 _MESSAGES: dict[str, str] = {
     "missing": N_("This field is required."),
     "extra_forbidden": N_("This field is not allowed."),
@@ -41,6 +42,11 @@ _MESSAGES: dict[str, str] = {
     "datetime_from_date_parsing": _DATETIME,
     "datetime_object_invalid": _DATETIME,
     "datetime_range": N_("This date is out of range."),
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "date_range": N_("This date is out of range."),
     "control_characters": N_("Remove control characters such as tabs and line breaks."),
     "email": N_("Enter an e-mail address such as name@example.com."),
     "country": N_("Enter a two-letter country code such as NG."),

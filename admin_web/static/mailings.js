@@ -39,6 +39,9 @@
     }, 250);
     segmentForm.addEventListener("input", recount);
     segmentForm.addEventListener("change", recount);
+    // Once at start too: the browser may have filled the form (going back to the page),
+    // or the reader typed before this script ran, and the page's count is then stale.
+    recount();
   }
 
   // The template form: "GSM-7, 2 parts" under each SMS text as it is typed.

@@ -15,13 +15,14 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from admin_web.auth import ACTOR
-from admin_web.params import as_id, path_id
+from admin_web.params import as_day, as_id, day_bounds, path_id
 from admin_web.routing import get, post
 from core.errors import InvalidInput, NotFound
 from core.i18n import N_, _, format_money
 from core.models import Employee, Order, Quote, RequestState, Role
 from core.services.access import Actor, Permission
 from core.services.company import current_company, zone_of
+from core.services.directions import country_choices, direction_from
 from core.services.pipeline import STATE_LABELS
 from core.services.pipeline_board import BoardFilters, board_moves, load_board
 from core.services.quote_requests import REFUSAL_LABELS, move_by_staff, visible_requests
@@ -38,27 +39,13 @@ DONE_MESSAGES = {
 }
 
 
-def _day(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
 async def board_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     zone = zone_of(await current_company())
     manager_id = as_id(request.query.get("manager"))
-    since, until = _day(request.query.get("from")), _day(request.query.get("to"))
-    filters = BoardFilters(
-        manager_id=manager_id,
-        since=dt.datetime.combine(since, dt.time.min, zone).astimezone(dt.UTC) if since else None,
-        until=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, zone).astimezone(
-            dt.UTC
-        )
-        if until
-        else None,
-    )
+    since, until = as_day(request.query.get("from")), as_day(request.query.get("to"))
+    direction = direction_from(request.query)
+    filters = BoardFilters(manager_id, *day_bounds(since, until, zone), direction=direction)
     columns = await load_board(actor, filters)
     managers = await Employee.filter(role__in=SALES_ROLES, is_active=True).order_by("name")
     now = dt.datetime.now(dt.UTC)
@@ -70,6 +57,8 @@ async def board_page(request: web.Request) -> web.StreamResponse:
             "from": since.isoformat() if since else "",
             "to": until.isoformat() if until else "",
         },
+        "direction": direction,
+        "countries": await country_choices(direction),
         "state_labels": STATE_LABELS,
         "money": lambda card: format_money(card.value, card.currency) if card.value else "—",
         "age": lambda card: _age(now - card.created_at),

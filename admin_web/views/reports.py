@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from admin_web.auth import ACTOR
-from admin_web.keys import CLOCK
+from admin_web.keys import SETTINGS
+from admin_web.params import as_id
+from admin_web.report_params import iso_day, today_in, within_years
 from admin_web.routing import get
 from core.errors import InvalidInput
 from core.i18n import gettext
 from core.services import reports
 from core.services.access import Actor, Permission
 from core.services.company import current_company, zone_of
-from core.services.reports.base import Column, Kind, Window
+from core.services.reports.base import Column, Kind, Window, people_for
 from core.services.reports.charts import render_svg
 from core.services.reports.exports import file_name, shown, to_pdf, to_xlsx
 from core.services.reports.period import (
@@ -38,19 +41,13 @@ from core.services.reports.period import (
 PDF = "application/pdf"
 MAX_ROWS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _today(request: web.Request, zone: dt.tzinfo) -> dt.date:
-    clock = request.config_dict.get(CLOCK)
-    now = clock.now() if clock is not None else dt.datetime.now(dt.UTC)
-    return now.astimezone(zone).date()
+# A drill template that is a single field: the row carries the whole link.
+WHOLE_LINK = re.compile(r"\{\w+\}")
 
 
 def _date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    day = iso_day(raw) if raw else None
+    return day if day is not None and within_years(day) else None
 
 
 async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str], str | None]:
@@ -68,7 +65,7 @@ async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str]
     error = None
     first, last = _date(query.get("from")), _date(query.get("to"))
     period = preset_period(
-        Preset.THIS_MONTH if preset is Preset.CUSTOM else preset, _today(request, zone), zone
+        Preset.THIS_MONTH if preset is Preset.CUSTOM else preset, today_in(request, zone), zone
     )
     if preset is Preset.CUSTOM:
         if first and last:
@@ -88,10 +85,18 @@ async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str]
 
 
 def _drill(column: Column, row: dict[str, Any], period: Period) -> str | None:
+    """The figure's link. A text put into a template is percent-encoded, so a city such as
+    "Côte d'Ivoire" or a name with "&" stays one value of the query string; a template that
+    is one field alone ("{link}") takes a whole address the report built, as it is."""
     if column.drill is None:
         return None
+    whole = WHOLE_LINK.fullmatch(column.drill) is not None
     values = {
-        **{k: v for k, v in row.items() if isinstance(v, int | str)},
+        **{
+            k: v if whole or not isinstance(v, str) else quote(v, safe="")
+            for k, v in row.items()
+            if isinstance(v, int | str)
+        },
         "start": period.start.isoformat(),
         "last": period.last_day.isoformat(),
         "end": period.end.isoformat(),
@@ -100,6 +105,20 @@ def _drill(column: Column, row: dict[str, Any], period: Period) -> str | None:
         return column.drill.format(**values)
     except (KeyError, IndexError):
         return None
+
+
+async def _filters(
+    request: web.Request, actor: Actor, key: str
+) -> tuple[int | None, str | None, list[tuple[int, str]], dict[str, str]]:
+    """The person and the yes/no column the page is narrowed to, the people the asker may
+    choose from, and the report's flags (key → label). An unknown choice is no filter."""
+    report = reports.get_report(actor, key)
+    people = await people_for(actor) if report.per_person else []
+    person = as_id(request.query.get("person"))
+    if person not in {pid for pid, _name in people}:
+        person = None
+    flag = request.query.get("flag")
+    return person, flag if flag in report.flags else None, people, report.flags
 
 
 async def reports_page(request: web.Request) -> web.StreamResponse:
@@ -112,11 +131,13 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     key = request.match_info["key"]
     period, compare, chosen, error = await _choice(request)
+    person, flag, people, flags = await _filters(request, actor, key)
+    chosen.update(person=str(person or ""), flag=flag or "")
     sort = request.query.get("sort", "")
     descending = request.query.get("dir", "desc") != "asc"
     # A page shows the first rows in the chosen order; the XLSX and PDF carry every one.
     window = Window(sort or None, descending, MAX_ROWS)
-    result = await reports.build(actor, key, period, compare, window)
+    result = await reports.build(actor, key, period, compare, window, person, flag)
     company = await current_company()
     # As a data: image, so the page's strict CSP (no inline styles) does not apply to the
     # SVG's own styling.
@@ -164,20 +185,26 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         "compares": COMPARE_LABELS,
         "download": urlencode(base_query),
         "number_kinds": {k for k in Kind if k is not Kind.TEXT},
+        "people": people,
+        "flags": flags,
     }
     return aiohttp_jinja2.render_template("report.html", request, context)
 
 
 async def _download(request: web.Request, kind: str) -> web.Response:
     actor: Actor = request[ACTOR]
+    key = request.match_info["key"]
     period, compare, _chosen, _error = await _choice(request)
-    result = await reports.build(actor, request.match_info["key"], period, compare)
+    person, flag, _people, _flags = await _filters(request, actor, key)
+    result = await reports.build(actor, key, period, compare, person=person, flag=flag)
     company = await current_company()
+    # The notes' links (where a figure is set) as whole addresses, for a file read elsewhere.
+    base_url = request.config_dict[SETTINGS].public_url or str(request.url.origin())
     if kind == "pdf":
         label = f"{period.start.isoformat()} – {period.last_day.isoformat()}"
-        body, content_type = await to_pdf(result, company.currency, label), PDF
+        body, content_type = await to_pdf(result, company.currency, label, base_url), PDF
     else:
-        body, content_type = await to_xlsx(result), XLSX
+        body, content_type = await to_xlsx(result, base_url), XLSX
     return web.Response(
         body=body,
         content_type=content_type,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from tortoise.expressions import Q, Subquery
 from admin_web.api.validation import field_errors
 from admin_web.auth import ACTOR
 from admin_web.keys import CLOCK, MEDIA, SETTINGS
-from admin_web.params import as_id
+from admin_web.params import as_day, as_id, day_bounds
 from admin_web.routing import get, post
 from core.errors import InvalidInput
 from core.i18n import N_, _
@@ -42,16 +42,19 @@ from core.models import (
 )
 from core.services.access import Actor, Permission
 from core.services.company import current_company, zone_of
+from core.services.directions import country_choices, direction_from, direction_params
 from core.services.quote_text import MODE_LABELS
 from core.services.shipment_import import COLUMNS, import_events
 from core.services.shipment_status import STATUS_LABELS
 from core.services.shipment_tiles import IN_TRANSIT, is_late, only_late, without_proof
 from core.services.shipments import (
     EventInput,
+    ShipmentFilters,
     assign_carrier,
     attach_document,
     carriers_for_leg,
     documents_of,
+    filter_shipments,
     record_event,
     sees_prices,
     shipment_by_number,
@@ -138,6 +141,8 @@ async def shipments_page(request: web.Request) -> web.StreamResponse:
         query = only_late(query, now)
     if chosen["proof"]:
         query = without_proof(query)
+    filters, dates = await _period_and_direction(params)
+    query = filter_shipments(query, filters)
     page = max(1, min(as_id(params.get("page")) or 1, 100_000))
     total = await query.count()
     rows = (
@@ -173,9 +178,35 @@ async def shipments_page(request: web.Request) -> web.StreamResponse:
         "carriers": [] if _is_carrier(actor) else await _carrier_choices(),
         "managers": [] if _is_carrier(actor) else await _manager_choices(actor),
         "staff_view": not _is_carrier(actor),
-        "query_without_page": urlencode({k: v for k, v in chosen.items() if v}),
+        "dates": dates,
+        "direction": filters.direction,
+        "countries": await country_choices(filters.direction),
+        "query_without_page": urlencode(
+            [
+                *((k, v) for k, v in chosen.items() if v),
+                *((k, v) for k, v in dates.items() if v),
+                *direction_params(filters.direction),
+            ]
+        ),
     }
     return aiohttp_jinja2.render_template("shipments_list.html", request, context)
+
+
+DATE_PARAMS = ("from", "to", "delivered_from", "delivered_to")
+
+
+async def _period_and_direction(
+    params: Mapping[str, str],
+) -> tuple[ShipmentFilters, dict[str, str]]:
+    """Booked and delivered between local days (both included, company time zone) and the
+    direction as the routes report names it: what report figures open. A bad date is
+    ignored, like any unfit filter; the days read back are returned for the form."""
+    days = {name: as_day(params.get(name)) for name in DATE_PARAMS}
+    zone = await _zone()
+    created = day_bounds(days["from"], days["to"], zone)
+    delivered = day_bounds(days["delivered_from"], days["delivered_to"], zone)
+    filters = ShipmentFilters(*created, *delivered, direction=direction_from(params))
+    return filters, {k: v.isoformat() if v else "" for k, v in days.items()}
 
 
 async def _carrier_choices() -> list[tuple[int, str]]:

@@ -9,12 +9,15 @@ them, one for the orders.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from tortoise.expressions import Subquery
 
 from core.errors import InvalidInput
 from core.models import Order, Quote, QuoteRequest, RequestState
 from core.services.access import Actor
+from core.services.directions import Direction, requests_on
 from core.services.pipeline import STATE_LABELS, TRANSITIONS, check_move
 from core.services.quote_requests import visible_requests
 
@@ -26,6 +29,7 @@ class BoardFilters:
     manager_id: int | None = None
     since: dt.datetime | None = None  # created at or after, UTC
     until: dt.datetime | None = None  # created before, UTC
+    direction: Direction = field(default_factory=Direction)  # as the routes report has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,8 @@ async def load_board(actor: Actor, filters: BoardFilters) -> list[Column]:
         query = query.filter(created_at__gte=filters.since)
     if filters.until is not None:
         query = query.filter(created_at__lt=filters.until)
+    if filters.direction:
+        query = query.filter(id__in=Subquery(requests_on(filters.direction).values("id")))
     columns: list[tuple[RequestState, int, list[QuoteRequest]]] = []
     for state in STATE_LABELS:
         in_state = query.filter(state=state)

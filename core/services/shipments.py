@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +46,7 @@ from core.services import audit
 from core.services.access import Actor, ActorKind, Permission, require
 from core.services.clients import UtcDatetime, visible_clients
 from core.services.contacts import line, text
+from core.services.directions import Direction, requests_on
 from core.services.media import MediaStore, check_upload, new_key, strip_metadata
 from core.services.pipeline import move
 from core.services.shipment_notices import queue_notice
@@ -136,6 +137,35 @@ def visible_shipments(actor: Actor) -> QuerySet[Shipment]:
             mine |= Q(manager_id=actor.employee_id)
         return Shipment.filter(mine)
     return Shipment.all()
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentFilters:
+    """What a report figure opens the list to: booked and delivered within UTC bounds
+    (at or after `since`, before `until`) and the request's direction."""
+
+    created_since: dt.datetime | None = None
+    created_until: dt.datetime | None = None
+    delivered_since: dt.datetime | None = None
+    delivered_until: dt.datetime | None = None
+    direction: Direction = field(default_factory=Direction)
+
+
+def filter_shipments(query: QuerySet[Shipment], filters: ShipmentFilters) -> QuerySet[Shipment]:
+    """Narrow a visible list; the direction is the routes report's (core.services.directions),
+    reached through the order's request."""
+    bounds = {
+        "created_at__gte": filters.created_since,
+        "created_at__lt": filters.created_until,
+        "delivered_at__gte": filters.delivered_since,
+        "delivered_at__lt": filters.delivered_until,
+    }
+    query = query.filter(**{k: v for k, v in bounds.items() if v is not None})
+    if filters.direction:
+        requests = Subquery(requests_on(filters.direction).values("id"))
+        orders = Order.filter(request_id__in=requests).values("id")
+        query = query.filter(order_id__in=Subquery(orders))
+    return query
 
 
 def sees_prices(actor: Actor) -> bool:

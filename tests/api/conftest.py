@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from core.models import Employee, Role
+from core.models import Carrier, Employee, Role
 from core.services.access import Actor, ActorKind
 from core.services.api_keys import create_api_key
 
@@ -93,7 +93,15 @@ async def admin(runtime) -> Actor:
 @pytest.fixture
 def make_key(admin) -> Callable[..., Awaitable[str]]:
     async def make(role: Role = Role.ADMIN, name: str | None = None) -> str:
-        _key, plaintext = await create_api_key(admin, name or f"{role.value} key", role)
+        # A carrier's key names the carrier whose system uses it.
+        carrier_id = (
+            (await Carrier.create(name=f"Carrier of the {role.value} key")).id
+            if role is Role.CARRIER
+            else None
+        )
+        _key, plaintext = await create_api_key(
+            admin, name or f"{role.value} key", role, carrier_id
+        )
         return plaintext
 
     return make

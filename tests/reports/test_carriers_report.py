@@ -256,7 +256,12 @@ async def test_the_carriers_page_with_its_formula_drill_links_and_file(runtime, 
         "Coastal Air",
     ]
     assert table[1][1:4] == ["85.0", "50.0", "2"]
-    assert f'href="/admin/shipments?carrier={kano.id}"' in page.html
+    # A carrier's figures open its shipments made in the period.
+    link = f"/admin/shipments?carrier={kano.id}&amp;from=2026-11-01&amp;to=2026-11-30"
+    assert f'href="{link}"' in page.html
+    shipments = await director.open(link.replace("&amp;", "&"))
+    listed = [row for row in shipments.rows("shipments-list") if len(row) > 1]
+    assert len(listed) == int(table[0][3])
     assert "0.5 × on-time rate" in page.body_text
     assert 'href="/admin/carrier-scoring"' in page.html
     assert 'id="report-chart" src="data:image/svg+xml;base64,' in page.html
@@ -265,9 +270,11 @@ async def test_the_carriers_page_with_its_formula_drill_links_and_file(runtime, 
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["Carrier", "Reliability score", "Score, period before"]
     assert values[2][:4] == ["Delta Lines", 85, 50, 2]
-    # Under the table the formula with the company's weights; the panel's files name no
-    # link (they do not know the panel's public address).
-    assert [row[0] for row in values[5:8]] == [None, "Notes", FORMULA]
+    # Under the table the formula with the company's weights and where they are set, as a
+    # whole address (the panel's own, without PUBLIC_URL).
+    assert [row[0] for row in values[5:7]] == [None, "Notes"]
+    assert values[7][0].startswith(FORMULA + " Change the weights: http://")
+    assert values[7][0].endswith("/admin/carrier-scoring")
     assert values[8][0].startswith("Shipments: those created in the period")
 
     dispatcher = await panel_for(Role.DISPATCHER)

@@ -87,3 +87,35 @@ async def test_the_client_activity_page_sorts_and_cuts_in_the_database(
     assert page.text("report-more") == "…and 1 more row in the XLSX file."
     page = await director.open(f"/admin/reports/clients?{NOVEMBER}&sort=requests&dir=desc")
     assert [row[0] for row in page.rows("report-table")] == ["Zainab", "Musa"]
+
+
+async def test_a_report_is_narrowed_to_a_person_and_to_flagged_rows(runtime, panel_for):
+    tunde = await Employee.create(name="Tunde Bakare", role=Role.MANAGER)
+    bisi = await Employee.create(name="Bisi Ade", role=Role.MANAGER)
+    for name, manager, asks in (("Zainab", tunde, 2), ("Musa", bisi, 1)):
+        buyer = await client(name, manager, utc(2026, 1, 1))
+        for day in range(asks):
+            await request(buyer, utc(2026, 11, 10 + day), manager=manager)
+    director = await panel_for(Role.DIRECTOR)
+    page = await director.open(f"/admin/reports/clients?{NOVEMBER}")
+    assert page.text("report-person").startswith("Everyone I may see")
+    assert "Bisi Ade" in page.text("report-person") and "Tunde Bakare" in page.text(
+        "report-person"
+    )
+    assert "Only clients who ask for prices and never order" in page.text("report-flag")
+    page = await director.open(f"/admin/reports/clients?{NOVEMBER}&person={bisi.id}")
+    assert [row[0] for row in page.rows("report-table")] == ["Musa"]
+    # The sort links and the files keep the filter.
+    assert f"person={bisi.id}" in page.html.split('id="download-xlsx"')[1].split(">")[0]
+    await director.open(f"/admin/reports/clients.xlsx?{NOVEMBER}&person={bisi.id}")
+    sheet = load_workbook(io.BytesIO(director.body)).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2) if row[1].value] == ["Musa"]
+    page = await director.open(f"/admin/reports/clients?{NOVEMBER}&flag=price_only")
+    assert [row[0] for row in page.rows("report-table")] == ["Zainab"]
+    # Someone the asker may not choose, or a bogus flag, is no filter.
+    page = await director.open(f"/admin/reports/clients?{NOVEMBER}&person=999999&flag=x")
+    assert len(page.rows("report-table")) == 2
+    # A manager sees only their own figures: nobody to choose.
+    manager = await panel_for(Role.MANAGER)
+    page = await manager.open(f"/admin/reports/managers?{NOVEMBER}")
+    assert 'id="report-person"' not in page.html

@@ -14,6 +14,7 @@ from admin_web.api.resources import (
     interactions,
     mailings,
     prices,
+    reports,
     sales,
     shipments,
     tasks,
@@ -30,4 +31,5 @@ OPERATIONS: list[Operation] = [
     *tasks.OPERATIONS,
     *shipments.OPERATIONS,
     *mailings.OPERATIONS,
+    *reports.OPERATIONS,
 ]

@@ -23,7 +23,8 @@ from core.services.reports.period import Period
 from core.services.reports.sql import cents, fetch, money, true
 
 A, D, DIS = Role.ADMIN, Role.DIRECTOR, Role.DISPATCHER
-SHIPMENTS = "/admin/shipments?carrier={carrier_id}"
+# The shipments the figures count: those created in the period with one of its legs.
+SHIPMENTS = "/admin/shipments?carrier={carrier_id}&from={start}&to={last}"
 SETTINGS = "/admin/carrier-scoring"
 EXCEPTIONS = (ShipmentStatus.DELAYED, ShipmentStatus.DAMAGED, ShipmentStatus.LOST)
 IN_PERIOD = "s.created_at >= :start AND s.created_at < :end"

@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from babel.dates import format_date
 
@@ -354,10 +355,8 @@ async def _factors(period: Period, previous: Period) -> dict[str, list[dict[str,
 def _factor_rows(
     period: Period, changes: dict[str, list[dict[str, Any]]], currency: str
 ) -> list[Row]:
-    managers_report = (
-        "/admin/reports/managers?period=custom"
-        f"&from={period.start.isoformat()}&to={period.last_day.isoformat()}"
-    )
+    days = {"from": period.start.isoformat(), "to": period.last_day.isoformat()}
+    managers_report = "/admin/reports/managers?period=custom&" + urlencode(days)
     links: dict[str, Callable[[Any], str | None]] = {
         "manager": lambda row: managers_report if row["k"] is not None else None,
         "client": lambda row: f"/admin/clients/{int(row['k'])}" if row["k"] is not None else None,

@@ -32,6 +32,13 @@ from core.services.reports.sql import cents, fetch, in_ids, money, seconds_betwe
 A, D, H = Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SALES
 HANDLER = "COALESCE(r.taken_by_id, r.manager_id)"
 UNKNOWN_PLACE = Label(N_("unknown"))
+# The records behind a direction's figures (the lists match a direction as it is grouped
+# here: core/services/directions.py); a typed end without a country has "" for it.
+_DIRECTION = (
+    "origin={origin}&origin_country={oc}&destination={destination}&destination_country={dc}"
+)
+REQUESTS = "/admin/pipeline?" + _DIRECTION + "&from={start}&to={last}"
+DELIVERIES = "/admin/shipments?" + _DIRECTION + "&delivered_from={start}&delivered_to={last}"
 
 
 class RouteRows(list):  # type: ignore[type-arg]
@@ -54,17 +61,23 @@ class RoutesReport(Report):
     number = 5
     per_person = True  # a head of sales sees their team's directions
     columns: ClassVar[list[Column]] = [
-        Column("origin", N_("From"), Kind.TEXT),
+        Column("origin", N_("From"), Kind.TEXT, drill=REQUESTS),
         Column("origin_country", N_("From country"), Kind.TEXT),
-        Column("destination", N_("To"), Kind.TEXT),
+        Column("destination", N_("To"), Kind.TEXT, drill=REQUESTS),
         Column("destination_country", N_("To country"), Kind.TEXT),
-        Column("requests", N_("Requests"), Kind.COUNT),
-        Column("orders", N_("Orders"), Kind.COUNT),
-        Column("revenue", N_("Revenue"), Kind.MONEY),
-        Column("margin", N_("Margin"), Kind.MONEY),
-        Column("delivered", N_("Delivered"), Kind.COUNT),
-        Column("transit_hours", N_("Average transit, h"), Kind.HOURS, lower_is_better=True),
-        Column("promised_hours", N_("Average promised transit, h"), Kind.HOURS),
+        Column("requests", N_("Requests"), Kind.COUNT, drill=REQUESTS),
+        Column("orders", N_("Orders"), Kind.COUNT, drill=REQUESTS),
+        Column("revenue", N_("Revenue"), Kind.MONEY, drill=REQUESTS),
+        Column("margin", N_("Margin"), Kind.MONEY, drill=REQUESTS),
+        Column("delivered", N_("Delivered"), Kind.COUNT, drill=DELIVERIES),
+        Column(
+            "transit_hours",
+            N_("Average transit, h"),
+            Kind.HOURS,
+            drill=DELIVERIES,
+            lower_is_better=True,
+        ),
+        Column("promised_hours", N_("Average promised transit, h"), Kind.HOURS, drill=DELIVERIES),
     ]
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:
@@ -140,6 +153,8 @@ class RoutesReport(Report):
                 "origin_country": key[1] or None,
                 "destination": found["destination"] or UNKNOWN_PLACE,
                 "destination_country": key[3] or None,
+                "oc": key[1],
+                "dc": key[3],
                 "requests": int(found.get("requests") or 0),
                 "orders": int(found.get("orders") or 0),
                 "revenue": money(found.get("revenue")),
