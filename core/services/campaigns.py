@@ -609,21 +609,30 @@ async def progress(campaign_id: int) -> Progress:
     return Progress(counts, clicked, await _replied(campaign_id), delivered)
 
 
-async def _replied(campaign_id: int) -> int:
-    """Recipients who wrote to us on the same channel after the message reached them.
+def replied_sql(message: str) -> str:
+    """SQL true when the recipient of the outbox row `message` (an alias) wrote to us on the
+    same channel after the message reached them.
 
     Entries the system made (a reminder, an email unsubscribe) and consent answers (the
     "Stop these messages" button) are not the client writing back.
     """
+    # An alias and enum values: no user text.
+    return (
+        f"EXISTS (SELECT 1 FROM interaction i WHERE i.client_id = {message}.client_id "  # noqa: S608
+        f"AND i.channel = {message}.channel AND i.employee_id IS NULL "
+        f"AND i.created_at > {message}.sent_at "
+        f"AND i.kind <> '{InteractionKind.SYSTEM.value}' "
+        f"AND i.subject NOT IN ('{Subject.CONSENT_GRANTED}', '{Subject.CONSENT_WITHDRAWN}'))"
+    )
+
+
+async def _replied(campaign_id: int) -> int:
+    """Recipients who wrote back (`replied_sql`)."""
     conn = connections.get("default")
     mark = "$1" if conn.capabilities.dialect == "postgres" else "?"
     sql = (
         "SELECT COUNT(*) FROM mail_outbox o WHERE o.campaign_id = "  # noqa: S608 - no user text
-        f"{mark} AND o.state = 'sent' AND EXISTS (SELECT 1 FROM interaction i "
-        "WHERE i.client_id = o.client_id AND i.channel = o.channel "
-        "AND i.employee_id IS NULL AND i.created_at > o.sent_at "
-        f"AND i.kind <> '{InteractionKind.SYSTEM.value}' "
-        f"AND i.subject NOT IN ('{Subject.CONSENT_GRANTED}', '{Subject.CONSENT_WITHDRAWN}'))"
+        f"{mark} AND o.state = 'sent' AND {replied_sql('o')}"
     )
     _, rows = await conn.execute_query(sql, [campaign_id])
     return int(next(iter(dict(rows[0]).values()))) if rows else 0

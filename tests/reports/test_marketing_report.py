@@ -11,7 +11,13 @@ import pytest
 from openpyxl import load_workbook
 
 from core.errors import PermissionDenied
-from core.models import Employee, MailChannel, OutboxState, Role
+from core.models import (
+    Employee,
+    MailChannel,
+    OutboxMessage,
+    OutboxState,
+    Role,
+)
 from core.services.reports import build
 from core.services.reports.period import Compare, Period
 from tests.reports.data import client, utc
@@ -69,14 +75,17 @@ async def _month():
     names = ["Kola", "Lola", "Musa", "Nike", "Ola", "Pat"]
     kola, lola, musa, nike, ola, pat = [await client(n, None, utc(2026, 9, 1)) for n in names]
     friday = await campaign("Black Friday", utc(2026, 11, 20, 9), "300.00")
-    await message(friday, kola, utc(2026, 11, 21, 10))
+    first = await message(friday, kola, utc(2026, 11, 21, 10))
+    # Delivered (Viber-style report) and clicked.
+    await OutboxMessage.filter(id=first.id).update(
+        delivered_at=utc(2026, 11, 21, 10, 1), first_click_at=utc(2026, 11, 21, 12), clicks=2
+    )
     await message(
         friday, kola, utc(2026, 11, 21, 11), channel=MailChannel.EMAIL
     )  # the first counts
     await ordered(kola, utc(2026, 11, 25), "700.00")  # 4 days after: in the window
     await ordered(kola, utc(2026, 12, 5), "200.00")  # in the window, after the period
     await message(friday, lola, utc(2026, 11, 21, 10))
-    await ordered(lola, utc(2026, 12, 28), "800.00")  # 37 days after: not the campaign's
     await message(friday, musa, utc(2026, 11, 21, 10))
     await ordered(musa, utc(2026, 11, 20), "90.00")  # before the message
     await message(friday, nike, None, state=OutboxState.FAILED)
@@ -147,6 +156,13 @@ async def test_sources_and_campaigns_for_november(runtime):
         D("-50.00"),
         None,
     )
+    # Delivery: Black Friday's five messages sent in November (Nike's failed), one
+    # delivered and clicked; October's one message of 1 November in Lagos.
+    delivery = ("sent", "delivered", "clicked")
+    assert [rows[f"campaign:{friday.id}"][k] for k in delivery] == [5, 1, 1]
+    assert [rows[f"campaign:{october.id}"][k] for k in delivery] == [1, 0, 0]
+    assert [rows[f"campaign:{quiet.id}"][k] for k in delivery] == [0, 0, 0]
+    assert rows["source:fb"].get("sent") is None  # sources send nothing
     # Where the figures open: the clients of the source in the period, the campaign.
     assert rows["source:fb"]["link"] == (
         "/admin/clients?source=fb&created_after=2026-11-01&created_before=2026-12-01"

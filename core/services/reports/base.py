@@ -8,6 +8,7 @@ the period to compare with.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
@@ -228,21 +229,36 @@ async def build(
         scope = narrowed(scope, person)
     flag = flag if flag in report.flags else None
     compared = period.compared(compare)
-    total = None
+    window = replace(window, flag=flag) if window is not None else None
+    # The compared period's rows: whole, at the same time as this period's (on PostgreSQL
+    # each statement on its own connection), unless the report looks up only the window's
+    # rows there (rows_for of its own), which needs the window first.
+    alongside = compared is not None and (
+        window is None or type(report).rows_for is Report.rows_for
+    )
+    before: list[Row] | None = None
     if window is None:
-        rows = chart_rows = await report.rows(scope, period)
+        if alongside:
+            rows, before = await asyncio.gather(
+                report.rows(scope, period), report.rows(scope, compared)
+            )
+        else:
+            rows = await report.rows(scope, period)
         if flag:
-            rows = chart_rows = [row for row in rows if row.get(flag)]
+            rows = [row for row in rows if row.get(flag)]
+        chart_rows, total = rows, None
     else:
-        page = await report.page(scope, period, replace(window, flag=flag))
+        if alongside:
+            page, before = await asyncio.gather(
+                report.page(scope, period, window), report.rows(scope, compared)
+            )
+        else:
+            page = await report.page(scope, period, window)
         rows, chart_rows, total = page.rows, page.chart_rows, page.total
     previous: dict[Any, Row] = {}
     if compared is not None:
-        before = (
-            await report.rows(scope, compared)
-            if window is None
-            else await report.rows_for(scope, compared, {row[report.row_key] for row in rows})
-        )
+        if before is None:
+            before = await report.rows_for(scope, compared, {row[report.row_key] for row in rows})
         previous = {row[report.row_key]: row for row in before}
     return Result(
         report,

@@ -36,6 +36,9 @@ SENT_IN_PERIOD = (
 )
 
 
+DELIVERY = ("sent", "delivered", "clicked")
+
+
 class Label(str):
     """A message id kept in a row (so rows compare and sort by it) and shown translated."""
 
@@ -67,6 +70,13 @@ class MarketingReport(Report):
         Column("cost", N_("Cost"), Kind.MONEY, lower_is_better=True),
         Column("profit", N_("Profit"), Kind.MONEY),
         Column("cost_per_client", N_("Cost per client"), Kind.MONEY, lower_is_better=True),
+        # A campaign's delivery: its messages sent in the period, and of those how many
+        # were delivered (where the platform reports it) and clicked. (Replies are on the
+        # campaign's page: looking them up costs a search of the dossier per message,
+        # 1.9 s on the benchmark's 48 000 messages a year.)
+        Column("sent", N_("Messages sent"), Kind.COUNT),
+        Column("delivered", N_("Delivered"), Kind.COUNT),
+        Column("clicked", N_("Clicked"), Kind.COUNT),
     ]
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:
@@ -95,7 +105,9 @@ class MarketingReport(Report):
             N_(
                 "Campaigns: clients who received the message in the period and ordered within "
                 "30 days after it, and those orders placed in the period; a campaign's cost "
-                "counts in the period it started."
+                "counts in the period it started. Messages sent: in the period; delivered "
+                "where the platform reports it (Viber); clicked through a tracked link. "
+                "Replies are on the campaign's page."
             ),
             N_("Enter the monthly costs under Marketing sources → Costs."),
         ]
@@ -164,6 +176,14 @@ async def _campaign_rows(bounds: dict[str, Any]) -> list[Row]:
         figures[int(row["k"])].update(
             clients=row["clients"], orders=row["orders"], revenue=row["revenue"]
         )
+    for row in await fetch(
+        "SELECT o.campaign_id AS k, COUNT(*) AS sent, COUNT(o.delivered_at) AS delivered, "
+        "COUNT(o.first_click_at) AS clicked "
+        "FROM mail_outbox o WHERE o.state = 'sent' AND o.sent_at >= :start AND o.sent_at < :end "
+        "GROUP BY o.campaign_id",
+        **bounds,
+    ):
+        figures[int(row["k"])].update({key: int(row[key] or 0) for key in DELIVERY})
     started = IN_PERIOD.format(column="m.started_at")
     campaigns = await fetch(
         f"SELECT m.id AS k, m.name AS name, {cents(f'CASE WHEN {started} THEN m.cost END')} "
@@ -178,9 +198,11 @@ async def _campaign_rows(bounds: dict[str, Any]) -> list[Row]:
         campaign_id = int(campaign["k"])
         found = {**figures.get(campaign_id, {}), "cost": campaign["cost"]}
         link = f"/admin/mailings/{campaign_id}"
+        delivery = {key: found.get(key, 0) for key in DELIVERY}
         rows.append(
             _row(f"campaign:{campaign_id}", CAMPAIGN_KIND, campaign["name"], link, found)
             | {"campaign_id": campaign_id}
+            | delivery
         )
     return _ordered(rows)
 
