@@ -7,7 +7,9 @@ four routes, some shipped by Swift Haulage or Delta Lines.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -230,6 +232,19 @@ async def test_the_overview_page_and_its_files(runtime, panel_for):
     assert table[0][:3] == ["By month", "November 2026", "5"]
     assert any(row[-1] == "manager: Tunde +NGN2,800.50" for row in table)
     assert 'id="report-chart" src="data:image/svg+xml;base64,' in page.html
+    # Each line opens its records: the month the board, a shipment status its shipments.
+    links = dict(
+        (unescape(text).strip(), unescape(link))
+        for link, text in re.findall(
+            r'data-key="item">\s*<a href="([^"]+)">([^<]+)</a>', page.html
+        )
+    )
+    assert links["November 2026"] == "/admin/pipeline?from=2026-11-01&to=2026-11-30"
+    assert (
+        links["In transit"] == "/admin/shipments?from=2026-11-01&to=2026-11-30&status=in_transit"
+    )
+    listed = await director.open(links["In transit"])
+    assert len([row for row in listed.rows("shipments-list") if len(row) > 1]) == 1  # O4
     await director.open(f"/admin/reports/overview.pdf?{QUERY}")
     assert director.body.startswith(b"%PDF")
     manager = await panel_for(Role.MANAGER)

@@ -40,23 +40,23 @@ class CarriersReport(Report):
     number = 6
     columns: ClassVar[list[Column]] = [
         Column("name", N_("Carrier"), Kind.TEXT, drill=SHIPMENTS),
-        Column("score", N_("Reliability score"), Kind.NUMBER),
-        Column("score_before", N_("Score, period before"), Kind.NUMBER),
+        Column("score", N_("Reliability score"), Kind.NUMBER, drill=SHIPMENTS),
+        Column("score_before", N_("Score, period before"), Kind.NUMBER, drill=SHIPMENTS),
         Column("shipments", N_("Shipments"), Kind.COUNT, drill=SHIPMENTS),
-        Column("delivered", N_("Delivered"), Kind.COUNT),
-        Column("on_time_rate", N_("On time"), Kind.PERCENT),
-        Column("exceptions", N_("Exceptions"), Kind.COUNT, lower_is_better=True),
-        Column("delays", N_("Delays"), Kind.COUNT, lower_is_better=True),
-        Column("damaged", N_("Damage"), Kind.COUNT, lower_is_better=True),
-        Column("lost", N_("Losses"), Kind.COUNT, lower_is_better=True),
+        Column("delivered", N_("Delivered"), Kind.COUNT, drill=SHIPMENTS),
+        Column("on_time_rate", N_("On time"), Kind.PERCENT, drill=SHIPMENTS),
+        Column("exceptions", N_("Exceptions"), Kind.COUNT, drill=SHIPMENTS, lower_is_better=True),
+        Column("delays", N_("Delays"), Kind.COUNT, drill=SHIPMENTS, lower_is_better=True),
+        Column("damaged", N_("Damage"), Kind.COUNT, drill=SHIPMENTS, lower_is_better=True),
+        Column("lost", N_("Losses"), Kind.COUNT, drill=SHIPMENTS, lower_is_better=True),
         Column(
             "proof_rate",
             N_("Proof of delivery"),
             Kind.PERCENT,
             drill=SHIPMENTS + "&proof=missing",
         ),
-        Column("cost", N_("Cost paid"), Kind.MONEY),
-        Column("margin", N_("Margin on its legs"), Kind.MONEY),
+        Column("cost", N_("Cost paid"), Kind.MONEY, drill=SHIPMENTS),
+        Column("margin", N_("Margin on its legs"), Kind.MONEY, drill=SHIPMENTS),
     ]
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:

@@ -163,14 +163,14 @@ class ClientsReport(Report):
         Column("requests", N_("Requests"), Kind.COUNT, drill=CLIENT),
         Column("quotes", N_("Quotes sent"), Kind.COUNT, drill=CLIENT),
         Column("orders", N_("Orders"), Kind.COUNT, drill=CLIENT),
-        Column("conversion", N_("Requests ordered, %"), Kind.PERCENT),
+        Column("conversion", N_("Requests ordered, %"), Kind.PERCENT, drill=CLIENT),
         Column("refusals", N_("Refusals"), Kind.COUNT, drill=CLIENT, lower_is_better=True),
-        Column("refusal_reasons", N_("Refusal reasons"), Kind.TEXT),
-        Column("revenue", N_("Revenue"), Kind.MONEY),
-        Column("margin", N_("Margin"), Kind.MONEY),
+        Column("refusal_reasons", N_("Refusal reasons"), Kind.TEXT, drill=CLIENT),
+        Column("revenue", N_("Revenue"), Kind.MONEY, drill=CLIENT),
+        Column("margin", N_("Margin"), Kind.MONEY, drill=CLIENT),
         Column("last_contact", N_("Last contact"), Kind.DATE, drill=CLIENT),
-        Column("price_only", N_("Asks for prices, never orders"), Kind.TEXT),
-        Column("dropped", N_("Activity dropped"), Kind.TEXT),
+        Column("price_only", N_("Asks for prices, never orders"), Kind.TEXT, drill=CLIENT),
+        Column("dropped", N_("Activity dropped"), Kind.TEXT, drill=CLIENT),
     ]
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:

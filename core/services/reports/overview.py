@@ -135,13 +135,12 @@ class OverviewReport(Report):
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:
         # Company-wide: only roles that see everything may ask, so the scope is not applied.
-        bounds = {"start": period.utc_start, "end": period.utc_end}
         # Independent statements, run at once (each on its own pooled connection on
         # PostgreSQL); the factors are dropped when the period has no figures.
         months, statuses, late, company, factors = await asyncio.gather(
             _months(period),
-            _statuses(bounds),
-            _late(bounds),
+            _statuses(period),
+            _late(period),
             current_company(),
             _factors(period, period.previous()),
         )
@@ -210,6 +209,7 @@ async def _months(period: Period) -> list[Row]:
                 "key": f"month:{month.start:%Y-%m}",
                 "section": _section("month"),
                 "item": MonthName(month.start),
+                "drill": _days("/admin/pipeline", month),
                 "count": int(row.get("n") or 0),
                 "revenue": money(row.get("revenue")),
                 "cost": money(row.get("cost")),
@@ -219,9 +219,10 @@ async def _months(period: Period) -> list[Row]:
     return rows
 
 
-async def _statuses(bounds: dict[str, Any]) -> list[Row]:
+async def _statuses(period: Period) -> list[Row]:
     """Orders made in the period by where they are: the shipment's status, else the
     request's state; a cancelled order counts as refused."""
+    bounds = {"start": period.utc_start, "end": period.utc_end}
     found = await fetch(
         "SELECT k, COUNT(*) AS n FROM (SELECT CASE WHEN o.cancelled_at IS NOT NULL "
         f"THEN '{RequestState.REFUSED.value}' ELSE COALESCE(s.status, r.state) END AS k "
@@ -237,6 +238,10 @@ async def _statuses(bounds: dict[str, Any]) -> list[Row]:
             "item": Phrase(STATUS_NAMES.get(str(row["k"]), str(row["k"]))),
             "count": int(row["n"]),
             "share": percent(int(row["n"]), total),
+            # A shipment's status opens the shipments in it, a request's state the board.
+            "drill": _days("/admin/shipments", period, status=str(row["k"]))
+            if str(row["k"]) in ShipmentStatus._value2member_map_
+            else _days("/admin/pipeline", period),
         }
         for row in found
     ]
@@ -244,9 +249,10 @@ async def _statuses(bounds: dict[str, Any]) -> list[Row]:
     return rows
 
 
-async def _late(bounds: dict[str, Any]) -> list[Row]:
+async def _late(period: Period) -> list[Row]:
     """Of the shipments made in the period: delivered late (within the period), and not
     delivered by its end though the ETA or the promised time had passed."""
+    bounds = {"start": period.utc_start, "end": period.utc_end}
     delivered_late = "s.delivered_at < :end AND s.delivered_at > s.promised_at"
     overdue = (
         "(s.delivered_at IS NULL OR s.delivered_at >= :end) "
@@ -274,6 +280,10 @@ async def _late(bounds: dict[str, Any]) -> list[Row]:
             "item": Phrase(LATE_LABELS[kind]),
             "count": count,
             "share": percent(count, shipments),
+            # The list's "late" is late now; the delivered late are among the period's.
+            "drill": _days("/admin/shipments", period, late="yes")
+            if kind != "delivered_late"
+            else _days("/admin/shipments", period),
         }
         for kind, count in counts.items()
     ]
@@ -394,6 +404,12 @@ def _factor_rows(
                 result["drill"] = link
             rows.append(result)
     return rows
+
+
+def _days(path: str, period: Period, **more: str) -> str:
+    """A list for the local days of a period (both included), with more filters."""
+    days = {"from": period.start.isoformat(), "to": period.last_day.isoformat()}
+    return f"{path}?{urlencode(days | more)}"
 
 
 def _signed(amount: Decimal, currency: str) -> Callable[[], str]:

@@ -69,13 +69,13 @@ class PersonnelReport(Report):
         Column("rank", N_("Rank"), Kind.COUNT, lower_is_better=True),
         Column("name", N_("Employee"), Kind.TEXT),
         Column("revenue", N_("Revenue"), Kind.MONEY, drill=PIPELINE),
-        Column("margin", N_("Margin"), Kind.MONEY),
+        Column("margin", N_("Margin"), Kind.MONEY, drill=PIPELINE),
         Column("orders", N_("Orders"), Kind.COUNT, drill=PIPELINE),
         Column("quotes", N_("Quotes sent"), Kind.COUNT, drill=PIPELINE),
         Column("requests", N_("Requests handled"), Kind.COUNT, drill=PIPELINE),
-        Column("conversion", N_("Requests ordered, %"), Kind.PERCENT),
+        Column("conversion", N_("Requests ordered, %"), Kind.PERCENT, drill=PIPELINE),
         Column("on_time", N_("Tasks done on time, %"), Kind.PERCENT, drill=TASKS),
-        Column("quality", N_("Average quality"), Kind.NUMBER),
+        Column("quality", N_("Average quality"), Kind.NUMBER, drill=TASKS),
     ]
 
     async def rows(self, scope: Scope, period: Period) -> list[Row]:

@@ -62,9 +62,9 @@ class RoutesReport(Report):
     per_person = True  # a head of sales sees their team's directions
     columns: ClassVar[list[Column]] = [
         Column("origin", N_("From"), Kind.TEXT, drill=REQUESTS),
-        Column("origin_country", N_("From country"), Kind.TEXT),
+        Column("origin_country", N_("From country"), Kind.TEXT, drill=REQUESTS),
         Column("destination", N_("To"), Kind.TEXT, drill=REQUESTS),
-        Column("destination_country", N_("To country"), Kind.TEXT),
+        Column("destination_country", N_("To country"), Kind.TEXT, drill=REQUESTS),
         Column("requests", N_("Requests"), Kind.COUNT, drill=REQUESTS),
         Column("orders", N_("Orders"), Kind.COUNT, drill=REQUESTS),
         Column("revenue", N_("Revenue"), Kind.MONEY, drill=REQUESTS),
