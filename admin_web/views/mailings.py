@@ -16,11 +16,9 @@ from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
-from tortoise.expressions import Subquery
-from tortoise.functions import Count
 
 from admin_web.auth import ACTOR
-from admin_web.params import as_id, path_id
+from admin_web.params import as_day, as_id, day_bounds, path_id
 from admin_web.routing import get, post
 from admin_web.views import mailings_segments, mailings_templates
 from admin_web.views.mailings_common import (
@@ -28,7 +26,6 @@ from admin_web.views.mailings_common import (
     CHANNEL_LABELS,
     OUTBOX_STATE_LABELS,
     channels_text,
-    day_of,
     local_input,
     local_moment,
     message,
@@ -37,7 +34,7 @@ from admin_web.views.mailings_common import (
 )
 from core.errors import InvalidInput
 from core.i18n import N_, _
-from core.models import Campaign, CampaignState, MailChannel, OutboxMessage, OutboxState
+from core.models import Campaign, CampaignState, MailChannel, OutboxState
 from core.services.access import Actor, Permission
 from core.services.campaigns import (
     CampaignInput,
@@ -47,6 +44,7 @@ from core.services.campaigns import (
     create_campaign,
     get_campaign,
     launch,
+    message_counts,
     pause,
     progress,
     recipients_query,
@@ -119,49 +117,24 @@ def _moment(campaign: Campaign) -> tuple[str, dt.datetime | None]:
 # ---- the list --------------------------------------------------------------------------
 
 
-async def _counts(ids: list[int]) -> dict[int, dict[str, int]]:
-    """Messages per campaign and state, for a page of campaigns, in one query."""
-    counts: dict[int, dict[str, int]] = {i: {} for i in ids}
-    if not ids:
-        return counts
-    rows = (
-        await OutboxMessage.filter(campaign_id__in=ids)
-        .annotate(n=Count("id"))
-        .group_by("campaign_id", "state")
-        .values_list("campaign_id", "state", "n")
-    )
-    for campaign_id, state, n in rows:
-        counts[campaign_id][str(state)] = n
-    return counts
-
-
 async def campaigns_page(request: web.Request) -> web.StreamResponse:
     actor: Actor = request[ACTOR]
     params = request.query
-    query = campaigns_query(actor)
     state = params.get("state", "")
-    if state in CampaignState._value2member_map_:
-        query = query.filter(state=state)
-    else:
+    if state not in CampaignState._value2member_map_:
         state = ""
-    try:
-        sent_on = day_of(params.get("sent_on"), "sent_on")
-    except InvalidInput:
-        sent_on = None
+    sent_on = as_day(params.get("sent_on"))
+    sent_between = None
     if sent_on is not None:
-        zone = await _zone()
-        start = dt.datetime.combine(sent_on, dt.time.min, zone).astimezone(dt.UTC)
-        end = dt.datetime.combine(sent_on + dt.timedelta(days=1), dt.time.min, zone)
-        sent = OutboxMessage.filter(
-            state=OutboxState.SENT, sent_at__gte=start, sent_at__lt=end.astimezone(dt.UTC)
-        )
-        query = query.filter(id__in=Subquery(sent.values("campaign_id")))
+        start, end = day_bounds(sent_on, sent_on, await _zone())
+        sent_between = (start, end) if start and end else None
+    query = campaigns_query(actor, CampaignState(state) if state else None, sent_between)
     page = max(1, min(as_id(params.get("page")) or 1, 100_000))
     total = await query.count()
     campaigns = (
         await query.order_by("-created_at", "-id").offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     )
-    counts = await _counts([c.id for c in campaigns])
+    counts = await message_counts([c.id for c in campaigns])
     rows = [
         {
             "campaign": c,

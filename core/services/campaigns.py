@@ -166,9 +166,39 @@ async def get_campaign(actor: Actor, campaign_id: int) -> Campaign:
     return campaign
 
 
-def campaigns_query(actor: Actor) -> QuerySet[Campaign]:
+def campaigns_query(
+    actor: Actor,
+    state: CampaignState | None = None,
+    sent_between: tuple[dt.datetime, dt.datetime] | None = None,
+) -> QuerySet[Campaign]:
+    """The campaigns the reader may see, optionally in one state, or with a message sent in
+    [start, end) (a local day, as the list asks)."""
     require(actor, Permission.SEND_MAILINGS)
-    return Campaign.all()
+    query = Campaign.all()
+    if state is not None:
+        query = query.filter(state=state)
+    if sent_between is not None:
+        start, end = sent_between
+        sent = OutboxMessage.filter(state=OutboxState.SENT, sent_at__gte=start, sent_at__lt=end)
+        query = query.filter(id__in=Subquery(sent.values("campaign_id")))
+    return query
+
+
+async def message_counts(campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Messages per campaign and state (state value → count), for a page of campaigns in
+    one query."""
+    counts: dict[int, dict[str, int]] = {i: {} for i in campaign_ids}
+    if not campaign_ids:
+        return counts
+    rows = (
+        await OutboxMessage.filter(campaign_id__in=campaign_ids)
+        .annotate(n=Count("id"))
+        .group_by("campaign_id", "state")
+        .values_list("campaign_id", "state", "n")
+    )
+    for campaign_id, state, n in rows:
+        counts[campaign_id][str(state)] = n
+    return counts
 
 
 async def _locked(campaign_id: int, conn: BaseDBAsyncClient) -> Campaign:
