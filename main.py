@@ -532,6 +532,17 @@ async def seed_large(settings: Settings, if_empty: bool, scale: float) -> None:
     print(f"Sign in as: admin / {password}   (shown once; reset with create-admin)")
 
 
+def _scale(raw: str) -> float:
+    """A share of the issue's sizes: a finite number above 0 (up to 10)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 10:  # also false for nan
+        raise argparse.ArgumentTypeError("a number above 0 and up to 10, such as 0.01 or 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="Ona logistics CRM")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -547,7 +558,7 @@ def _parser() -> argparse.ArgumentParser:
         help="large: the reports' benchmark data set (1 000 000 requests…), empty database only",
     )
     seed.add_argument(
-        "--scale", type=float, default=1.0, help="with --size large: 1.0 is the issue's sizes"
+        "--scale", type=_scale, default=1.0, help="with --size large: 1.0 is the issue's sizes"
     )
     admin = commands.add_parser("create-admin", help="create or reset an admin account")
     admin.add_argument("--login", default="admin")

@@ -41,6 +41,8 @@ from core.services.reports.period import (
 PDF = "application/pdf"
 MAX_ROWS = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Lists that take the person a narrowed report is about as `manager`.
+PERSON_LISTS = ("/admin/pipeline", "/admin/shipments")
 # A drill template that is a single field: the row carries the whole link.
 WHOLE_LINK = re.compile(r"\{\w+\}")
 
@@ -84,7 +86,9 @@ async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str]
     return period, compare, chosen, error
 
 
-def _drill(column: Column, row: dict[str, Any], period: Period) -> str | None:
+def _drill(
+    column: Column, row: dict[str, Any], period: Period, person: int | None = None
+) -> str | None:
     """The figure's link. A text put into a template is percent-encoded, so a city such as
     "Côte d'Ivoire" or a name with "&" stays one value of the query string; a template that
     is one field alone ("{link}") takes a whole address the report built, as it is."""
@@ -102,9 +106,13 @@ def _drill(column: Column, row: dict[str, Any], period: Period) -> str | None:
         "end": period.end.isoformat(),
     }
     try:
-        return column.drill.format(**values)
+        link = column.drill.format(**values)
     except (KeyError, IndexError):
         return None
+    # A report narrowed to one person opens that person's records in the lists.
+    if person is not None and link.startswith(PERSON_LISTS) and "manager=" not in link:
+        link += f"&manager={int(person)}" if "?" in link else f"?manager={int(person)}"
+    return link
 
 
 async def _filters(
@@ -164,7 +172,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
             better = (change < 0) if column.lower_is_better else (change > 0)
         return {
             "text": shown(value, column.kind, company.currency),
-            "link": _drill(column, row, period),
+            "link": _drill(column, row, period, person),
             "before": shown(before, column.kind, company.currency) if result.compare else None,
             "change": f"{change:+.0f} %" if change is not None else None,
             "better": better,

@@ -73,8 +73,9 @@ def requests_on(direction: Direction) -> QuerySet[QuoteRequest]:
 
 
 def place_text(raw: object) -> str | None:
-    """A typed city to match, or None (no filter) when blank or unfit for the database."""
-    text = str(raw or "").strip()
+    """A typed city to match, or None (no filter) when blank or unfit for the database.
+    Only spaces are cut, as SQL's TRIM cuts them where the reports group typed cities."""
+    text = str(raw or "").strip(" ")
     if not text or len(text) > PLACE_MAX or "\x00" in text:
         return None
     return text

@@ -195,3 +195,49 @@ async def test_the_routes_reports_links_open_the_records_it_counts(panel_for):
         assert sorted(int(figure) for _link, figure in links) == sorted(r[key] for r in rows)
         for link, figure in links:
             assert len(opened(await director.open(unescape(link)))) == int(figure), link
+
+
+async def test_a_direction_with_an_unknown_end_has_no_link_and_a_narrowed_report_keeps_its_person(
+    panel_for,
+):
+    """A request with nothing typed for its origin is counted under "unknown" but cannot be
+    asked for in a list, so its figures link nowhere; a head's report narrowed to one
+    manager opens that manager's records only."""
+    head = await panel_for(Role.HEAD_OF_SALES)
+    tunde = await Employee.create(name="Tunde", role=Role.MANAGER, head_id=head.employee.id)
+    ada = await client("Ada Ltd", tunde, utc(2026, 1, 5))
+    kano = await place("Kano", "NG")
+    await route_request(ada, utc(2026, 3, 2, 9), "", kano, manager=tunde)
+    await route_request(ada, utc(2026, 3, 3, 9), "Ibadan", kano, manager=tunde)
+    march = "period=custom&from=2026-03-01&to=2026-03-31"
+    page = await head.open(f"/admin/reports/routes?{march}&person={tunde.id}")
+    table = {row[0]: row for row in page.rows("report-table")}
+    assert set(table) == {"unknown", "Ibadan"}
+    links = re.findall(r'data-key="requests">\s*<a href="([^"]+)">([^<]+)</a>', page.html)
+    assert len(links) == 1  # Ibadan's only
+    link = unescape(links[0][0])
+    assert link.startswith("/admin/pipeline?origin=Ibadan&") and f"manager={tunde.id}" in link
+    assert len(_cards(await head.open(link))) == 1
+
+
+async def test_the_overview_names_a_listed_and_a_typed_city_apart(panel_for):
+    """Revenue moved on a listed Lagos (NG) and on a typed "Lagos": two directions, two
+    factors with their own keys, each opening its own shipments."""
+    director = await panel_for(Role.DIRECTOR)
+    ada = await client("Ada Ltd", None, utc(2026, 1, 5))
+    lagos, kano = await place("Lagos", "NG"), await place("Kano", "NG")
+    listed = await route_order(ada, utc(2026, 3, 2, 12), lagos, kano, "900.00", "600.00")
+    typed = await route_order(ada, utc(2026, 3, 3, 12), "Lagos", kano, "500.00", "300.00")
+    await shipment(listed, utc(2026, 3, 2, 12))
+    await shipment(typed, utc(2026, 3, 3, 12))
+    employee = await Employee.get(id=director.employee.id)
+    march = Period(dt.date(2026, 3, 1), dt.date(2026, 4, 1), LAGOS)
+    rows = (await build(actor_for(employee), "overview", march)).rows
+    routes = [row for row in rows if row["key"].startswith("factor:route:")]
+    assert len({row["key"] for row in routes}) == 2
+    assert sorted(str(row["item"]) for row in routes) == [
+        "Lagos (NG) → Kano (NG)",
+        "Lagos → Kano (NG)",
+    ]
+    for row in routes:
+        assert len(_listed(await director.open(row["drill"]))) == 1, row["drill"]

@@ -177,7 +177,7 @@ async def test_what_moved_revenue_against_october(runtime):
         "client: Ada +NGN2,100.50",  # 1000 → 3000.50 + 100
         "client: Kemi +NGN510.00",  # 500 → 200 + 800 + 10
         "route: Lagos → Abuja +NGN2,100.50",
-        "route: Abuja → Kano +NGN800.00",
+        "route: Abuja (NG) → Kano +NGN800.00",  # a listed place shows its country
         "route: Lagos → Kano -NGN300.00",  # Ibadan → Ilorin (+10) is fourth: left out
         "carrier: Swift Haulage +NGN2,100.50",  # legs of O1 → O3 + O8
         "carrier: Delta Lines -NGN300.00",  # O2 → O4
@@ -192,8 +192,14 @@ async def test_what_moved_revenue_against_october(runtime):
     assert factors[1]["key"] == f"factor:manager:{bisi.id}"
     assert factors[2]["drill"] == f"/admin/clients/{ada.id}"
     assert factors[3]["drill"] == f"/admin/clients/{kemi.id}"
-    assert "drill" not in factors[4]
-    assert factors[7]["drill"] == f"/admin/shipments?carrier={swift.id}"
+    # A direction's and a carrier's factors open their shipments made in the period.
+    assert factors[4]["drill"] == (
+        "/admin/shipments?from=2026-11-01&to=2026-11-30&origin=Lagos&origin_country="
+        "&destination=Abuja&destination_country="
+    )
+    assert factors[7]["drill"] == (
+        f"/admin/shipments?from=2026-11-01&to=2026-11-30&carrier={swift.id}"
+    )
     assert factors[8]["key"] == f"factor:carrier:{delta.id}"
     assert factors[0]["drill"] == (
         "/admin/reports/managers?period=custom&from=2026-11-01&to=2026-11-30"
@@ -232,14 +238,14 @@ async def test_the_overview_page_and_its_files(runtime, panel_for):
     assert table[0][:3] == ["By month", "November 2026", "5"]
     assert any(row[-1] == "manager: Tunde +NGN2,800.50" for row in table)
     assert 'id="report-chart" src="data:image/svg+xml;base64,' in page.html
-    # Each line opens its records: the month the board, a shipment status its shipments.
+    # Each line opens its records: the month and a shipment status their shipments.
     links = dict(
         (unescape(text).strip(), unescape(link))
         for link, text in re.findall(
             r'data-key="item">\s*<a href="([^"]+)">([^<]+)</a>', page.html
         )
     )
-    assert links["November 2026"] == "/admin/pipeline?from=2026-11-01&to=2026-11-30"
+    assert links["November 2026"] == "/admin/shipments?from=2026-11-01&to=2026-11-30"
     assert (
         links["In transit"] == "/admin/shipments?from=2026-11-01&to=2026-11-30&status=in_transit"
     )

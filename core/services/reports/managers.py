@@ -31,6 +31,8 @@ REASON_LABELS = {
     RefusalReason.OTHER: N_("other"),
 }
 PIPELINE = "/admin/pipeline?manager={employee_id}&from={start}&to={last}"
+# Orders are shipments made the same moment (an accepted order is a shipment).
+ORDERS = "/admin/shipments?manager={employee_id}&from={start}&to={last}"
 TASKS = "/admin/tasks?person={employee_id}&due_from={start}&due_to={last}"
 
 
@@ -69,11 +71,11 @@ class ManagersReport(Report):
         ),
         Column("quotes", N_("Quotes sent"), Kind.COUNT, drill=PIPELINE),
         Column("reminders", N_("Reminders about open quotes"), Kind.COUNT, drill=PIPELINE),
-        Column("orders", N_("Orders"), Kind.COUNT, drill=PIPELINE),
+        Column("orders", N_("Orders"), Kind.COUNT, drill=ORDERS),
         Column("refusals", N_("Refusals"), Kind.COUNT, drill=PIPELINE, lower_is_better=True),
         Column("refusal_reasons", N_("Refusal reasons"), Kind.TEXT, drill=PIPELINE),
-        Column("revenue", N_("Revenue"), Kind.MONEY, drill=PIPELINE),
-        Column("margin", N_("Margin"), Kind.MONEY, drill=PIPELINE),
+        Column("revenue", N_("Revenue"), Kind.MONEY, drill=ORDERS),
+        Column("margin", N_("Margin"), Kind.MONEY, drill=ORDERS),
         Column("tasks", N_("Tasks planned"), Kind.COUNT, drill=TASKS),
         Column("tasks_done", N_("Tasks done"), Kind.COUNT, drill=TASKS),
         Column("tasks_late", N_("Done late"), Kind.COUNT, drill=TASKS, lower_is_better=True),

@@ -209,7 +209,8 @@ async def _months(period: Period) -> list[Row]:
                 "key": f"month:{month.start:%Y-%m}",
                 "section": _section("month"),
                 "item": MonthName(month.start),
-                "drill": _days("/admin/pipeline", month),
+                # Orders are shipments made the same moment (an accepted order is one).
+                "drill": _days("/admin/shipments", month),
                 "count": int(row.get("n") or 0),
                 "revenue": money(row.get("revenue")),
                 "cost": money(row.get("cost")),
@@ -348,7 +349,9 @@ async def _factors(period: Period, previous: Period) -> dict[str, list[dict[str,
     )
     changes = {dimension: rows for (dimension, *_how), rows in zip(DIMENSIONS, found, strict=True)}
     for row in routes:
-        row["k"] = f"{row['origin'] or '—'} → {row['destination'] or '—'}"
+        # Keyed by the whole direction: a listed Lagos (NG) and a typed "Lagos" are two.
+        row["k"] = "\t".join(str(row[part] or "") for part in ("ok", "oc", "dk", "dc"))
+        row["name"] = f"{_end(row['origin'], row['oc'])} → {_end(row['destination'], row['dc'])}"
     changes["route"] = routes
     managers, clients, carriers = await asyncio.gather(
         employee_names_sql(_ids(changes["manager"])),
@@ -370,9 +373,24 @@ def _factor_rows(
     links: dict[str, Callable[[Any], str | None]] = {
         "manager": lambda row: managers_report if row["k"] is not None else None,
         "client": lambda row: f"/admin/clients/{int(row['k'])}" if row["k"] is not None else None,
-        "route": lambda row: None,
+        # A direction's orders: the shipments made on it in the period (an unknown end
+        # cannot be asked for).
+        "route": lambda row: (
+            _days(
+                "/admin/shipments",
+                period,
+                origin=row["origin"],
+                origin_country=row["oc"],
+                destination=row["destination"],
+                destination_country=row["dc"],
+            )
+            if row["origin"] and row["destination"]
+            else None
+        ),
         "carrier": lambda row: (
-            f"/admin/shipments?carrier={int(row['k'])}" if row["k"] is not None else None
+            _days("/admin/shipments", period, carrier=str(int(row["k"])))
+            if row["k"] is not None
+            else None
         ),
     }
     rows = []
@@ -381,7 +399,7 @@ def _factor_rows(
             k = row["k"]
             now, before = money(row["now_c"]), money(row["before_c"])
             if dimension == "route":
-                name: Any = str(k)
+                name: Any = row["name"]
             elif k is None:
                 name = Phrase(NO_MANAGER)
             else:
@@ -404,6 +422,13 @@ def _factor_rows(
                 result["drill"] = link
             rows.append(result)
     return rows
+
+
+def _end(city: str | None, country: str) -> str:
+    """One end of a direction as the factor names it: "Lagos (NG)", or a typed "Lagos"."""
+    if not city:
+        return "—"
+    return f"{city} ({country})" if country else city
 
 
 def _days(path: str, period: Period, **more: str) -> str:

@@ -17,7 +17,7 @@ from core.i18n import N_, gettext
 from core.models import Role
 from core.services.reports.base import Chart, Column, Kind, Report, Row, Scope, register
 from core.services.reports.clients import ORDERED_STATES
-from core.services.reports.managers import HANDLER, PIPELINE, TASKS
+from core.services.reports.managers import HANDLER, ORDERS, PIPELINE, TASKS
 from core.services.reports.period import Period
 from core.services.reports.sql import cents, employee_names_sql, fetch, in_ids, money, true
 
@@ -68,9 +68,9 @@ class PersonnelReport(Report):
     columns: ClassVar[list[Column]] = [
         Column("rank", N_("Rank"), Kind.COUNT, lower_is_better=True),
         Column("name", N_("Employee"), Kind.TEXT),
-        Column("revenue", N_("Revenue"), Kind.MONEY, drill=PIPELINE),
-        Column("margin", N_("Margin"), Kind.MONEY, drill=PIPELINE),
-        Column("orders", N_("Orders"), Kind.COUNT, drill=PIPELINE),
+        Column("revenue", N_("Revenue"), Kind.MONEY, drill=ORDERS),
+        Column("margin", N_("Margin"), Kind.MONEY, drill=ORDERS),
+        Column("orders", N_("Orders"), Kind.COUNT, drill=ORDERS),
         Column("quotes", N_("Quotes sent"), Kind.COUNT, drill=PIPELINE),
         Column("requests", N_("Requests handled"), Kind.COUNT, drill=PIPELINE),
         Column("conversion", N_("Requests ordered, %"), Kind.PERCENT, drill=PIPELINE),

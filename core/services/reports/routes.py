@@ -34,10 +34,11 @@ HANDLER = "COALESCE(r.taken_by_id, r.manager_id)"
 UNKNOWN_PLACE = Label(N_("unknown"))
 # The records behind a direction's figures (the lists match a direction as it is grouped
 # here: core/services/directions.py); a typed end without a country has "" for it.
-_DIRECTION = (
-    "origin={origin}&origin_country={oc}&destination={destination}&destination_country={dc}"
-)
+# A direction with an unknown end (nothing typed) has no link: a list cannot ask for a blank.
+_DIRECTION = "origin={o_city}&origin_country={oc}&destination={d_city}&destination_country={dc}"
 REQUESTS = "/admin/pipeline?" + _DIRECTION + "&from={start}&to={last}"
+# Orders are shipments made the same moment (an accepted order is a shipment).
+ORDERS = "/admin/shipments?" + _DIRECTION + "&from={start}&to={last}"
 DELIVERIES = "/admin/shipments?" + _DIRECTION + "&delivered_from={start}&delivered_to={last}"
 
 
@@ -66,9 +67,9 @@ class RoutesReport(Report):
         Column("destination", N_("To"), Kind.TEXT, drill=REQUESTS),
         Column("destination_country", N_("To country"), Kind.TEXT, drill=REQUESTS),
         Column("requests", N_("Requests"), Kind.COUNT, drill=REQUESTS),
-        Column("orders", N_("Orders"), Kind.COUNT, drill=REQUESTS),
-        Column("revenue", N_("Revenue"), Kind.MONEY, drill=REQUESTS),
-        Column("margin", N_("Margin"), Kind.MONEY, drill=REQUESTS),
+        Column("orders", N_("Orders"), Kind.COUNT, drill=ORDERS),
+        Column("revenue", N_("Revenue"), Kind.MONEY, drill=ORDERS),
+        Column("margin", N_("Margin"), Kind.MONEY, drill=ORDERS),
         Column("delivered", N_("Delivered"), Kind.COUNT, drill=DELIVERIES),
         Column(
             "transit_hours",
@@ -155,6 +156,8 @@ class RoutesReport(Report):
                 "destination_country": key[3] or None,
                 "oc": key[1],
                 "dc": key[3],
+                "o_city": found["origin"] or None,
+                "d_city": found["destination"] or None,
                 "requests": int(found.get("requests") or 0),
                 "orders": int(found.get("orders") or 0),
                 "revenue": money(found.get("revenue")),
