@@ -24,6 +24,9 @@ async def test_a_director_opens_the_managers_report_and_downloads_it(runtime, pa
     assert 'id="report-chart" src="data:image/svg+xml;base64,' in page.html
     # The figure opens the clients behind it, for the period.
     assert f"/admin/clients?manager_id={tunde.id}&amp;created_after=2026-11-01" in page.html
+    # The chat reply time opens the person's activity, where the chats they took are.
+    assert f'href="/admin/staff/{tunde.id}/activity"' in page.html
+    assert (await director.open(f"/admin/staff/{tunde.id}/activity")).status == 200
     empty = await director.open(
         "/admin/reports/managers?period=custom&from=2025-01-01&to=2025-01-31"
     )

@@ -84,6 +84,8 @@ class ManagersReport(Report):
             "reply_minutes",
             N_("Median first reply in chats, min"),
             Kind.NUMBER,
+            # The person's activity log lists the live chats they took.
+            drill="/admin/staff/{employee_id}/activity",
             lower_is_better=True,
         ),
     ]
