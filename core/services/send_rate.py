@@ -95,7 +95,8 @@ class LocalSendRate:
 
     async def accepted(self, token: str) -> None:
         rate = await self.current_rate(token)
-        self._rate[token] = min(self.limits.rate, rate + self.limits.increase)
+        if rate < self.limits.rate:
+            self._rate[token] = min(self.limits.rate, rate + self.limits.increase)
 
 
 # KEYS: token tat, chat tat (or ""), blocked-until, rate. ARGV: now, default rate, burst,
@@ -168,10 +169,12 @@ class RedisSendRate:
         await self.redis.set(keys[3], max(self.limits.min_rate, rate / 2))
 
     async def accepted(self, token: str) -> None:
+        # At the ceiling (nearly always) only the read: no write a message.
         rate = await self.current_rate(token)
-        await self.redis.set(
-            self._keys(token, None)[3], min(self.limits.rate, rate + self.limits.increase)
-        )
+        if rate < self.limits.rate:
+            await self.redis.set(
+                self._keys(token, None)[3], min(self.limits.rate, rate + self.limits.increase)
+            )
 
 
 # Platform limits as documented: Telegram about 30 messages/s per bot and 1/s per chat;
