@@ -18,7 +18,7 @@ from aiohttp import web
 from admin_web.auth import ACTOR
 from admin_web.keys import SETTINGS
 from admin_web.params import as_id
-from admin_web.report_params import iso_day, today_in, within_years
+from admin_web.report_params import chosen_period, iso_day, today_in, within_years
 from admin_web.routing import get
 from core.errors import InvalidInput
 from core.i18n import gettext
@@ -34,7 +34,6 @@ from core.services.reports.period import (
     Compare,
     Period,
     Preset,
-    custom_period,
     preset_period,
 )
 
@@ -66,17 +65,16 @@ async def _choice(request: web.Request) -> tuple[Period, Compare, dict[str, str]
         compare = Compare.NONE
     error = None
     first, last = _date(query.get("from")), _date(query.get("to"))
-    period = preset_period(
-        Preset.THIS_MONTH if preset is Preset.CUSTOM else preset, today_in(request, zone), zone
-    )
-    if preset is Preset.CUSTOM:
-        if first and last:
-            try:
-                period = custom_period(first, last, zone)
-            except InvalidInput as exc:
-                error = gettext(exc.msgid, **exc.params)
-        else:
-            error = gettext("Choose both dates.")
+    today = today_in(request, zone)
+    # The form keeps both dates whatever is chosen: they count with "custom" only.
+    custom = preset is Preset.CUSTOM
+    try:
+        period = chosen_period(
+            preset, first if custom else None, last if custom else None, today, zone
+        )
+    except InvalidInput as exc:  # shown beside the form; this month meanwhile
+        error = gettext(exc.msgid, **exc.params)
+        period = preset_period(Preset.THIS_MONTH, today, zone)
     chosen = {
         "period": preset.value,
         "compare": compare.value,

@@ -46,6 +46,11 @@ async def test_a_bad_period_is_explained_and_roles_are_kept_out(runtime, panel_f
         "/admin/reports/managers?period=custom&from=2026-12-01&to=2026-11-01"
     )
     assert page.text("period-error") == "The end date is before the start date."
+    page = await director.open("/admin/reports/managers?period=custom&from=2026-11-01")
+    assert page.text("period-error") == "Choose both dates."
+    # The form sends its dates with any period: they count only with "custom".
+    page = await director.open("/admin/reports/managers?period=last_month&from=2026-01-01&to=x")
+    assert 'id="period-error"' not in page.html
     dispatcher = await panel_for(Role.DISPATCHER)
     assert (await dispatcher.open("/admin/reports/managers")).status == 403
 
