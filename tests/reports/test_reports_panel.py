@@ -76,7 +76,7 @@ async def test_a_long_report_shows_its_first_rows_and_the_file_has_all(
     assert sheet.max_row == 3  # the header and both managers
 
 
-async def test_the_client_activity_page_sorts_and_cuts_in_the_database(
+async def test_the_client_activity_page_shows_the_first_rows_in_the_chosen_order(
     runtime, panel_for, monkeypatch
 ):
     """Sorted by a column, the page shows that column's first rows of the whole report,
